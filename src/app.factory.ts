@@ -1,0 +1,41 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { AppModule } from './app.module.js';
+import { AppConfig } from './common/config/app-config.js';
+import { BODY_LIMIT_BYTES, installJsonBodyParser } from './common/http/json-body-parser.js';
+import { RouteTable } from './common/http/route-table.js';
+import { createLogger } from './common/logging/create-logger.js';
+import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
+import { setupSwagger } from './swagger.js';
+
+/**
+ * Builds and initialises the service for `config` (not yet listening). Used by `main.ts`, by the
+ * tests (which start it on a free port) and by the OpenAPI writer.
+ */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createLogger(config.logLevel);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    genReqId: () => randomUUID(),
+    requestIdLogLabel: 'requestId',
+    bodyLimit: BODY_LIMIT_BYTES,
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+  });
+  const routes = new RouteTable();
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRoute', (route) => routes.add(route.url, route.method));
+  installJsonBodyParser(fastify);
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, routes), adapter, {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.enableShutdownHooks();
+  setupSwagger(app);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AccessGuard } from './common/auth/access.guard.js';
+import { AuthModule } from './common/auth/auth.module.js';
+import { AppConfig } from './common/config/app-config.js';
+import { ConfigModule } from './common/config/config.module.js';
+import { DatabaseModule } from './common/database/database.module.js';
+import { HttpErrorFilter } from './common/errors/http-error.filter.js';
+import { RouteTable } from './common/http/route-table.js';
+import { RequestValidationPipe } from './common/validation/request-validation.pipe.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { InstancePolicyModule } from './modules/instance-policy/instance-policy.module.js';
+
+/** The whole service: global guard, pipe and filter, and the feature modules. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, routes: RouteTable): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, HealthModule, InstancePolicyModule],
+      providers: [
+        { provide: RouteTable, useValue: routes },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_PIPE, useClass: RequestValidationPipe },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

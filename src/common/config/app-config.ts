@@ -1,0 +1,38 @@
+import { Permission } from '../auth/permission.js';
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
+
+export type AuthConfig =
+  | { mode: 'development'; keyFile: string; issuer: string; audience?: string }
+  | { mode: 'issuer'; issuer: string; jwksUri?: string; audience?: string };
+
+export const BUS_TRANSPORTS = ['none', 'nats', 'rmq', 'redis', 'mqtt', 'kafka'] as const;
+export type BusTransport = (typeof BUS_TRANSPORTS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The validated configuration. Built once from the environment by `loadConfig` (the only place
+ * that reads `process.env`) and injected by this class as the token.
+ */
+export class AppConfig {
+  readonly production: boolean;
+  readonly httpPort: number;
+  readonly grpcPort: number;
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  /** Set when `INSTANCE_ID` is configured; otherwise the stored (or newly generated) id is used. */
+  readonly instanceId?: string;
+  readonly auth: AuthConfig;
+  /** Minimum pause between two JWKS downloads triggered by an unknown `kid`. */
+  readonly jwksCooldownMs: number;
+  readonly rolePermissions: ReadonlyMap<string, ReadonlySet<Permission>>;
+  readonly bus: { transport: BusTransport; url?: string };
+  readonly migrationsRun: boolean;
+  readonly logLevel: LogLevel;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+  }
+}

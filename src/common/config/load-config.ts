@@ -1,0 +1,134 @@
+import { join, resolve } from 'node:path';
+import { parseRolePermissions } from '../auth/role-permissions.js';
+import { AppConfig, AuthConfig, BUS_TRANSPORTS, BusTransport, DatabaseConfig, LOG_LEVELS, LogLevel } from './app-config.js';
+import { ConfigError } from './config-error.js';
+
+export type Environment = Record<string, string | undefined>;
+
+/** The issuer written into, and expected in, tokens signed with the local development key. */
+export const DEVELOPMENT_ISSUER = 'login-policy-factors:development';
+export const SQLITE_FILE_NAME = 'login-policy-factors.sqlite';
+export const DEVELOPMENT_KEY_FILE_NAME = 'development-signing-key.json';
+
+/**
+ * Reads and validates the whole configuration. The first bad value throws a ConfigError whose
+ * message names the variable, the rule and the value that broke it.
+ */
+export function loadConfig(env: Environment = process.env): AppConfig {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const production = read('NODE_ENV') === 'production';
+  const dataDir = resolve(read('DATA_DIR') ?? './data');
+  return new AppConfig({
+    production,
+    httpPort: port(read, 'HTTP_PORT', 8080, false),
+    grpcPort: port(read, 'GRPC_PORT', 50051, true),
+    dataDir,
+    database: database(read('DATABASE_URL'), dataDir),
+    instanceId: instanceId(read('INSTANCE_ID')),
+    auth: auth(read, production, dataDir),
+    jwksCooldownMs: integer(read, 'AUTH_JWKS_COOLDOWN_SECONDS', 30, 0, 86_400) * 1000,
+    rolePermissions: rolePermissions(read('AUTH_ROLE_PERMISSIONS')),
+    bus: bus(read),
+    migrationsRun: boolean(read, 'MIGRATIONS_RUN', true),
+    logLevel: oneOf<LogLevel>(read, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+  });
+}
+
+type Reader = (name: string) => string | undefined;
+
+function port(read: Reader, name: string, fallback: number, zeroAllowed: boolean): number {
+  return integer(read, name, fallback, zeroAllowed ? 0 : 1, 65_535);
+}
+
+function integer(read: Reader, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(read: Reader, name: string, fallback: boolean): boolean {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(read: Reader, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function url(name: string, raw: string, protocols: string[]): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got "${raw}"`);
+  }
+  return parsed;
+}
+
+function database(raw: string | undefined, dataDir: string): DatabaseConfig {
+  if (raw === undefined) return { kind: 'sqlite', file: join(dataDir, SQLITE_FILE_NAME) };
+  const parsed = url('DATABASE_URL', raw.replace(/^mariadb:/, 'mysql:'), ['mysql:']);
+  if (parsed.pathname.length <= 1) {
+    throw new ConfigError('DATABASE_URL must name a database, like mysql://user:pass@host:3306/db');
+  }
+  return { kind: 'mysql', url: parsed.toString() };
+}
+
+function instanceId(raw: string | undefined): string | undefined {
+  if (raw !== undefined && !/^[1-9]\d{0,19}$/.test(raw)) {
+    throw new ConfigError(`INSTANCE_ID must be a numeric string (1 to 20 digits, no leading zero), got "${raw}"`);
+  }
+  return raw;
+}
+
+function auth(read: Reader, production: boolean, dataDir: string): AuthConfig {
+  const issuer = read('AUTH_ISSUER');
+  const audience = read('AUTH_AUDIENCE');
+  const jwksUri = read('AUTH_JWKS_URI');
+  if (issuer === undefined) {
+    if (production) {
+      throw new ConfigError('AUTH_ISSUER is required when NODE_ENV=production (the development key is never trusted there)');
+    }
+    if (jwksUri !== undefined) throw new ConfigError('AUTH_JWKS_URI needs AUTH_ISSUER to be set as well');
+    const keyFile = join(dataDir, DEVELOPMENT_KEY_FILE_NAME);
+    return { mode: 'development', keyFile, issuer: DEVELOPMENT_ISSUER, audience };
+  }
+  url('AUTH_ISSUER', issuer, ['https:', 'http:']);
+  if (jwksUri !== undefined) url('AUTH_JWKS_URI', jwksUri, ['https:', 'http:']);
+  return { mode: 'issuer', issuer, jwksUri, audience };
+}
+
+function rolePermissions(raw: string | undefined): AppConfig['rolePermissions'] {
+  try {
+    return parseRolePermissions(raw);
+  } catch (error) {
+    throw new ConfigError(`AUTH_ROLE_PERMISSIONS ${(error as Error).message}`);
+  }
+}
+
+function bus(read: Reader): AppConfig['bus'] {
+  const transport = oneOf<BusTransport>(read, 'BUS_TRANSPORT', BUS_TRANSPORTS, 'none');
+  const busUrl = read('BUS_URL');
+  if (transport !== 'none') {
+    throw new ConfigError(`BUS_TRANSPORT=${transport}: this version does not publish to a message bus yet; use none`);
+  }
+  return { transport, url: busUrl };
+}

@@ -1,0 +1,71 @@
+import { HttpException } from '@nestjs/common';
+import { DomainError } from './domain-error.js';
+import { requestInfoDetail } from './error-detail.js';
+import { ErrorKind } from './error-kind.js';
+
+const STATUS_KIND: Record<number, ErrorKind> = {
+  400: ErrorKind.InvalidArgument,
+  401: ErrorKind.Unauthenticated,
+  403: ErrorKind.PermissionDenied,
+  404: ErrorKind.NotFound,
+  405: ErrorKind.Unimplemented,
+  409: ErrorKind.AlreadyExists,
+  413: ErrorKind.ResourceExhausted,
+  415: ErrorKind.InvalidArgument,
+  429: ErrorKind.ResourceExhausted,
+  503: ErrorKind.Unavailable,
+};
+
+/** Error codes of the drivers that mean "the database cannot be reached", not "a bug". */
+const DATABASE_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'SQLITE_BUSY',
+  'SQLITE_CANTOPEN',
+]);
+
+interface CodedError {
+  code?: unknown;
+  statusCode?: unknown;
+  errno?: unknown;
+}
+
+/**
+ * Turns anything thrown into a DomainError, or `undefined` when it is an unexpected failure
+ * (answered as INTERNAL by the caller, with a correlation id and the cause in the log only).
+ */
+export function translateError(error: unknown): DomainError | undefined {
+  if (error instanceof DomainError) return error;
+  if (error instanceof HttpException) return fromHttpException(error);
+  const coded = (error ?? {}) as CodedError;
+  const driverCode = typeof coded.code === 'string' ? coded.code : undefined;
+  if (driverCode && DATABASE_UNAVAILABLE_CODES.has(driverCode)) {
+    return new DomainError(ErrorKind.Unavailable, undefined, 'Service unavailable: the database cannot be reached');
+  }
+  if (driverCode?.startsWith('FST_') && typeof coded.statusCode === 'number' && coded.statusCode < 500) {
+    return fromStatus(coded.statusCode, (error as Error).message);
+  }
+  return undefined;
+}
+
+export function internalError(correlationId: string): DomainError {
+  return new DomainError(ErrorKind.Internal, undefined, 'Internal error', [requestInfoDetail(correlationId)]);
+}
+
+function fromHttpException(exception: HttpException): DomainError | undefined {
+  const status = exception.getStatus();
+  if (status >= 500 && status !== 503) return undefined;
+  return fromStatus(status, exception.message);
+}
+
+function fromStatus(status: number, message: string): DomainError {
+  const kind = STATUS_KIND[status] ?? (status >= 500 ? ErrorKind.Internal : ErrorKind.InvalidArgument);
+  const httpStatus = status === 413 || status === 415 ? status : undefined;
+  return new DomainError(kind, undefined, message, [], httpStatus);
+}

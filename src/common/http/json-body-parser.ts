@@ -1,0 +1,30 @@
+import { FastifyInstance } from 'fastify';
+import { DomainError } from '../errors/domain-error.js';
+import { badRequestDetail } from '../errors/error-detail.js';
+import { ErrorKind } from '../errors/error-kind.js';
+
+/** Largest request body accepted; larger bodies answer 413. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Every request body is read as JSON, whatever its Content-Type says (as ZITADEL's gateway does,
+ * so `curl -d '{…}'` works without a header). An empty body is no body; malformed JSON is a 400
+ * in the one error shape.
+ */
+export function installJsonBodyParser(fastify: FastifyInstance): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(
+        new DomainError(ErrorKind.InvalidArgument, undefined, `invalid JSON in the request body: ${(error as Error).message}`, [
+          badRequestDetail([{ field: 'body', description: 'the request body is not valid JSON' }]),
+        ]),
+        undefined,
+      );
+    }
+  });
+}

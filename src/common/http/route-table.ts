@@ -1,0 +1,33 @@
+/**
+ * The routes the HTTP server knows, collected as Fastify registers them, so that a request for a
+ * known path with the wrong method can be answered 405 (Fastify alone says 404).
+ */
+export class RouteTable {
+  private readonly routes: { pattern: RegExp; methods: Set<string> }[] = [];
+
+  add(url: string, method: string | string[]): void {
+    const source = url
+      .split('/')
+      .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : escape(segment)))
+      .join('/');
+    const pattern = new RegExp(`^${source}/?$`);
+    const existing = this.routes.find((route) => route.pattern.source === pattern.source);
+    const methods = existing?.methods ?? new Set<string>();
+    for (const m of Array.isArray(method) ? method : [method]) methods.add(m.toUpperCase());
+    if (!existing) this.routes.push({ pattern, methods });
+  }
+
+  /** The methods allowed on `path`, or an empty list when no route has that path. */
+  methodsFor(path: string): string[] {
+    const methods = new Set<string>();
+    for (const route of this.routes) {
+      if (route.pattern.test(path)) route.methods.forEach((m) => methods.add(m));
+    }
+    methods.delete('HEAD');
+    return [...methods].sort();
+  }
+}
+
+function escape(segment: string): string {
+  return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

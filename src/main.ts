@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory.js';
+import { ConfigError } from './common/config/config-error.js';
+import { loadConfig } from './common/config/load-config.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  await app.listen({ port: config.httpPort, host: '0.0.0.0' });
+  const where = config.database.kind === 'sqlite' ? `embedded SQLite at ${config.database.file}` : 'MySQL';
+  const auth = config.auth.mode === 'development' ? 'development key (mint tokens with `npm run -s token`)' : config.auth.issuer;
+  new Logger('Main').log(`listening on http://0.0.0.0:${config.httpPort} (docs at /docs); database: ${where}; tokens: ${auth}`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** One row of the event log. `(instanceId, aggregateType, aggregateId, sequence)` is unique. */
+@Entity({ name: 'events' })
+export class EventEntity {
+  /** Global order of all events (auto increment). */
+  @PrimaryGeneratedColumn({ name: 'position', type: 'bigint' })
+  position: string | number;
+
+  @Column({ name: 'instance_id', type: 'varchar', length: 32 })
+  instanceId: string;
+
+  @Column({ name: 'aggregate_type', type: 'varchar', length: 32 })
+  aggregateType: string;
+
+  @Column({ name: 'aggregate_id', type: 'varchar', length: 32 })
+  aggregateId: string;
+
+  @Column({ name: 'sequence', type: 'bigint' })
+  sequence: string | number;
+
+  @Column({ name: 'event_type', type: 'varchar', length: 128 })
+  eventType: string;
+
+  /** JSON text. */
+  @Column({ name: 'payload', type: 'text' })
+  payload: string;
+
+  @Column({ name: 'creator', type: 'varchar', length: 255 })
+  creator: string;
+
+  @Column({ name: 'resource_owner', type: 'varchar', length: 32 })
+  resourceOwner: string;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+}

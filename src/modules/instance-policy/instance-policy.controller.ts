@@ -1,0 +1,152 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AuthContext } from '../../common/auth/auth-context.js';
+import { Caller } from '../../common/auth/caller-carrier.js';
+import { Permission } from '../../common/auth/route-access.decorator.js';
+import { ApiErrors } from '../../common/errors/api-error-responses.decorator.js';
+import { DetailsResponse } from '../../common/proto/object.dto.js';
+import { MultiFactorType, SecondFactorType } from '../../common/proto/policy-enums.js';
+import { ProtoEnumPipe } from '../../common/validation/proto-enum.pipe.js';
+import { InstanceService } from '../instance/instance.service.js';
+import { AddMultiFactorToLoginPolicyRequest, AddSecondFactorToLoginPolicyRequest, ListLoginPolicyFactorsRequest } from '../login-policy/dto/factor-requests.dto.js';
+import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
+import { UpdateLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
+import { GetDefaultLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
+import { toDetailsResponse, toFactorList, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
+import { LoginPolicyService } from '../login-policy/login-policy.service.js';
+
+const TYPE_PARAM = { name: 'type', description: 'The factor, by name or number.' };
+
+/**
+ * Admin API (`zitadel.admin.v1.AdminService`): the instance's default login policy, which every
+ * org without a custom policy follows.
+ */
+@ApiTags('Admin API: instance default login policy')
+@Controller('admin/v1/policies/login')
+export class InstancePolicyController {
+  constructor(
+    private readonly policies: LoginPolicyService,
+    private readonly instance: InstanceService,
+  ) {}
+
+  @Get()
+  @Permission('iam.policy.read')
+  @ApiOperation({
+    operationId: 'AdminService_GetLoginPolicy',
+    summary: 'Get the default login policy',
+    description: 'Returns the instance default login policy with its settings and allowed factors; `isDefault` is always true.',
+  })
+  @ApiOkResponse({ type: GetDefaultLoginPolicyResponse })
+  async getLoginPolicy(): Promise<GetDefaultLoginPolicyResponse> {
+    const owner = this.instance.defaultPolicyOwner();
+    return { policy: toLoginPolicy(await this.policies.getPolicy(owner), owner.ownerId) };
+  }
+
+  @Put()
+  @Permission('iam.policy.write')
+  @ApiOperation({
+    operationId: 'AdminService_UpdateLoginPolicy',
+    summary: 'Update the default login policy settings',
+    description:
+      'Replaces every setting of the default login policy (absent fields take their zero value); the factors are not touched. ' +
+      'A request that changes nothing answers 400 FAILED_PRECONDITION `INSTANCE-5M9vdd`. Event `instance.policy.login.changed`.',
+  })
+  @ApiOkResponse({ type: DetailsResponse })
+  @ApiErrors({ badRequest: 'Invalid field, or nothing changed (`INSTANCE-5M9vdd`).' })
+  async updateLoginPolicy(@Body() request: UpdateLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
+    const change = await this.policies.updateSettings(this.instance.defaultPolicyOwner(), toSettings(request), caller.userId);
+    return toDetailsResponse(change);
+  }
+
+  @Post('second_factors/_search')
+  @HttpCode(200)
+  @Permission('iam.policy.read')
+  @ApiOperation({
+    operationId: 'AdminService_ListLoginPolicySecondFactors',
+    summary: 'List the second factors of the default login policy',
+    description: 'Second factors (2FA) allowed by the instance default, in the order they were added. The body may be `{}` or absent.',
+  })
+  @ApiOkResponse({ type: ListLoginPolicySecondFactorsResponse })
+  async listSecondFactors(@Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicySecondFactorsResponse> {
+    return toFactorList(await this.policies.listFactors(this.instance.defaultPolicyOwner(), 'second'), SecondFactorType);
+  }
+
+  @Post('second_factors')
+  @HttpCode(200)
+  @Permission('iam.policy.write')
+  @ApiOperation({
+    operationId: 'AdminService_AddSecondFactorToLoginPolicy',
+    summary: 'Add a second factor to the default login policy',
+    description: 'Allows a second factor (2FA) for every org that follows the default. Event `instance.policy.login.secondfactor.added`.',
+  })
+  @ApiOkResponse({ type: DetailsResponse })
+  @ApiErrors({ badRequest: 'Missing, 0 or unknown `type`.', conflict: 'Already on the policy (`INSTANCE-2B0ps`).' })
+  async addSecondFactor(@Body() request: AddSecondFactorToLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
+    const change = await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'second', request.type, caller.userId);
+    return toDetailsResponse(change);
+  }
+
+  @Delete('second_factors/:type')
+  @Permission('iam.policy.write')
+  @ApiOperation({
+    operationId: 'AdminService_RemoveSecondFactorFromLoginPolicy',
+    summary: 'Remove a second factor from the default login policy',
+    description: 'Event `instance.policy.login.secondfactor.removed`.',
+  })
+  @ApiParam({ ...TYPE_PARAM, enum: SecondFactorType.names, enumName: SecondFactorType.shortName })
+  @ApiOkResponse({ type: DetailsResponse })
+  @ApiErrors({ badRequest: '0 or unknown `type`.', notFound: 'Not on the policy (`INSTANCE-3M9od`).' })
+  async removeSecondFactor(
+    @Param('type', new ProtoEnumPipe(SecondFactorType, 'RemoveSecondFactorFromLoginPolicyRequest', 'type')) type: number,
+    @Caller() caller: AuthContext,
+  ): Promise<DetailsResponse> {
+    const change = await this.policies.removeFactor(this.instance.defaultPolicyOwner(), 'second', type, caller.userId);
+    return toDetailsResponse(change);
+  }
+
+  @Post('multi_factors/_search')
+  @HttpCode(200)
+  @Permission('iam.policy.read')
+  @ApiOperation({
+    operationId: 'AdminService_ListLoginPolicyMultiFactors',
+    summary: 'List the multi factors of the default login policy',
+    description: 'Passwordless multi factors (passkeys) allowed by the instance default, in the order they were added.',
+  })
+  @ApiOkResponse({ type: ListLoginPolicyMultiFactorsResponse })
+  async listMultiFactors(@Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicyMultiFactorsResponse> {
+    return toFactorList(await this.policies.listFactors(this.instance.defaultPolicyOwner(), 'multi'), MultiFactorType);
+  }
+
+  @Post('multi_factors')
+  @HttpCode(200)
+  @Permission('iam.policy.write')
+  @ApiOperation({
+    operationId: 'AdminService_AddMultiFactorToLoginPolicy',
+    summary: 'Add a multi factor to the default login policy',
+    description: 'Allows a passwordless multi factor. Event `instance.policy.login.multifactor.added`.',
+  })
+  @ApiOkResponse({ type: DetailsResponse })
+  @ApiErrors({ badRequest: 'Missing, 0 or unknown `type`.', conflict: 'Already on the policy (`INSTANCE-3M9od`).' })
+  async addMultiFactor(@Body() request: AddMultiFactorToLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
+    const change = await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'multi', request.type, caller.userId);
+    return toDetailsResponse(change);
+  }
+
+  @Delete('multi_factors/:type')
+  @Permission('iam.policy.write')
+  @ApiOperation({
+    operationId: 'AdminService_RemoveMultiFactorFromLoginPolicy',
+    summary: 'Remove a multi factor from the default login policy',
+    description: 'Event `instance.policy.login.multifactor.removed`.',
+  })
+  @ApiParam({ ...TYPE_PARAM, enum: MultiFactorType.names, enumName: MultiFactorType.shortName })
+  @ApiOkResponse({ type: DetailsResponse })
+  @ApiErrors({ badRequest: '0 or unknown `type`.', notFound: 'Not on the policy (`INSTANCE-3M9df`).' })
+  async removeMultiFactor(
+    @Param('type', new ProtoEnumPipe(MultiFactorType, 'RemoveMultiFactorFromLoginPolicyRequest', 'type')) type: number,
+    @Caller() caller: AuthContext,
+  ): Promise<DetailsResponse> {
+    const change = await this.policies.removeFactor(this.instance.defaultPolicyOwner(), 'multi', type, caller.userId);
+    return toDetailsResponse(change);
+  }
+}

@@ -1,0 +1,22 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { MultiFactorType, SecondFactorType } from '../../../common/proto/policy-enums.js';
+import { IsProtoEnum } from '../../../common/validation/proto-enum.validator.js';
+
+/** Adds a second factor (2FA) to the login policy. */
+export class AddSecondFactorToLoginPolicyRequest {
+  /** The second factor, by name or number; UNSPECIFIED (0) is refused. */
+  @ApiProperty({ enum: SecondFactorType.names, enumName: SecondFactorType.shortName, example: 'SECOND_FACTOR_TYPE_OTP' })
+  @IsProtoEnum(SecondFactorType)
+  type: number;
+}
+
+/** Adds a passwordless multi factor (MFA) to the login policy. */
+export class AddMultiFactorToLoginPolicyRequest {
+  /** The multi factor, by name or number; UNSPECIFIED (0) is refused. */
+  @ApiProperty({ enum: MultiFactorType.names, enumName: MultiFactorType.shortName, example: 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION' })
+  @IsProtoEnum(MultiFactorType)
+  type: number;
+}
+
+/** The `_search` calls take an empty object; there is nothing to filter. */
+export class ListLoginPolicyFactorsRequest {}

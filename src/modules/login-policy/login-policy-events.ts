@@ -1,0 +1,23 @@
+import { EventDraft } from '../events/stored-event.js';
+import { FactorKind, LoginPolicySettings } from './login-policy.model.js';
+import { PolicyLevel } from './policy-level.js';
+
+/** Event types and payloads of the login policy (SPEC §3.1, §3.3). */
+export const LoginPolicyEvents = {
+  added: (level: PolicyLevel, settings: LoginPolicySettings): EventDraft => ({
+    type: `${level.eventPrefix}.policy.login.added`,
+    payload: { ...settings },
+  }),
+  changed: (level: PolicyLevel, changes: Partial<LoginPolicySettings>): EventDraft => ({
+    type: `${level.eventPrefix}.policy.login.changed`,
+    payload: { ...changes },
+  }),
+  factorAdded: (level: PolicyLevel, kind: FactorKind, type: number): EventDraft => ({
+    type: `${level.eventPrefix}.policy.login.${kind === 'second' ? 'secondfactor' : 'multifactor'}.added`,
+    payload: { mfaType: type },
+  }),
+  factorRemoved: (level: PolicyLevel, kind: FactorKind, type: number): EventDraft => ({
+    type: `${level.eventPrefix}.policy.login.${kind === 'second' ? 'secondfactor' : 'multifactor'}.removed`,
+    payload: { mfaType: type },
+  }),
+};

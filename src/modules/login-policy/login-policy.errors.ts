@@ -1,0 +1,20 @@
+import { DomainError } from '../../common/errors/domain-error.js';
+import { ErrorKind } from '../../common/errors/error-kind.js';
+import { FactorKind } from './login-policy.model.js';
+import { PolicyLevel } from './policy-level.js';
+
+/** The error ids of SPEC §3, by level; the suffixes are ZITADEL's. */
+export const LoginPolicyErrors = {
+  factorAlreadyExists: (level: PolicyLevel, kind: FactorKind) =>
+    new DomainError(
+      ErrorKind.AlreadyExists,
+      `${level.errorPrefix}-${kind === 'second' ? '2B0ps' : '3M9od'}`,
+      'Multifactor already exists',
+    ),
+  factorNotFound: (level: PolicyLevel, kind: FactorKind) =>
+    new DomainError(ErrorKind.NotFound, `${level.errorPrefix}-${kind === 'second' ? '3M9od' : '3M9df'}`, 'Multifactor not existing'),
+  notChanged: (level: PolicyLevel) =>
+    new DomainError(ErrorKind.FailedPrecondition, `${level.errorPrefix}-5M9vdd`, 'Login Policy has not been changed'),
+  policyNotFound: (level: PolicyLevel) =>
+    new DomainError(ErrorKind.NotFound, `${level.errorPrefix}-M0sif`, 'Login Policy not found'),
+};
