@@ -38,7 +38,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  app.enableShutdownHooks();
   setupSwagger(app);
   await app.init();
   return app;

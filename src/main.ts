@@ -10,7 +10,20 @@ async function main(): Promise<void> {
   await app.listen({ port: config.httpPort, host: '0.0.0.0' });
   const where = config.database.kind === 'sqlite' ? `embedded SQLite at ${config.database.file}` : 'MySQL';
   const auth = config.auth.mode === 'development' ? 'development key (mint tokens with `npm run -s token`)' : config.auth.issuer;
-  new Logger('Main').log(`listening on http://0.0.0.0:${config.httpPort} (docs at /docs); database: ${where}; tokens: ${auth}`);
+  const logger = new Logger('Main');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal}: finishing open requests and closing the database`);
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+  logger.log(`listening on http://0.0.0.0:${config.httpPort} (docs at /docs); database: ${where}; tokens: ${auth}`);
 }
 
 main().catch((error: unknown) => {

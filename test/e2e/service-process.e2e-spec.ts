@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { RFC3339_MS } from '../support/assertions.js';
+import { freePort, runScript, startService, stop } from '../support/processes.js';
+
+describe('the service as a process (npm start, npm run token)', () => {
+  let dataDir: string;
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'lpf-process-'));
+  });
+  after(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('starts on the embedded database and answers the quick-start call with a minted IAM_OWNER token', async () => {
+    const port = await freePort();
+    const service = await startService({ DATA_DIR: dataDir }, port);
+    try {
+      const minted = await runScript('dist/src/cli/mint-token.js', ['--role', 'IAM_OWNER'], { DATA_DIR: dataDir });
+      assert.equal(minted.code, 0, minted.stderr);
+      const token = minted.stdout.trim();
+      assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+      const response = await fetch(`http://127.0.0.1:${port}/admin/v1/policies/login/second_factors/_search`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      assert.equal(response.status, 200);
+      const body = (await response.json()) as any;
+      assert.deepEqual(Object.keys(body.details), ['totalResult', 'processedSequence', 'viewTimestamp']);
+      assert.equal(body.details.totalResult, '2');
+      assert.match(body.details.processedSequence, /^\d+$/);
+      assert.match(body.details.viewTimestamp, RFC3339_MS);
+      assert.deepEqual(body.result, ['SECOND_FACTOR_TYPE_OTP', 'SECOND_FACTOR_TYPE_U2F']);
+      const docs = await fetch(`http://127.0.0.1:${port}/docs/openapi.json`);
+      assert.equal(docs.status, 200);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/docs`)).status, 200);
+    } finally {
+      assert.equal(await stop(service), 0, 'SIGTERM ends the service cleanly');
+    }
+  });
+
+  it('the token script mints org-scoped tokens with the org claims', async () => {
+    const minted = await runScript('dist/src/cli/mint-token.js', ['--role', 'ORG_OWNER:111,222', '--org', '111', '--sub', 'u1', '--expires-in', '1h'], {
+      DATA_DIR: dataDir,
+    });
+    assert.equal(minted.code, 0, minted.stderr);
+    const claims = JSON.parse(Buffer.from(minted.stdout.trim().split('.')[1], 'base64url').toString());
+    assert.equal(claims.sub, 'u1');
+    assert.equal(claims['urn:zitadel:iam:user:resourceowner:id'], '111');
+    assert.deepEqual(claims['urn:zitadel:iam:org:project:roles'], { ORG_OWNER: { '111': '111.localhost', '222': '222.localhost' } });
+    assert.equal(claims.exp - claims.iat, 3600);
+  });
+
+  for (const [label, env, line] of [
+    ['a non-numeric HTTP_PORT', { HTTP_PORT: 'abc' }, 'Invalid configuration: HTTP_PORT must be an integer from 1 to 65535, got "abc"'],
+    ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+    ['a DATABASE_URL of another kind', { DATABASE_URL: 'postgres://x@h/db' }, 'Invalid configuration: DATABASE_URL must be a URL (mysql:), got "postgres://x@h/db"'],
+    ['production without AUTH_ISSUER', { NODE_ENV: 'production' }, 'Invalid configuration: AUTH_ISSUER is required when NODE_ENV=production (the development key is never trusted there)'],
+    ['an unknown BUS_TRANSPORT', { BUS_TRANSPORT: 'carrier-pigeon' }, 'Invalid configuration: BUS_TRANSPORT must be one of none, nats, rmq, redis, mqtt, kafka, got "carrier-pigeon"'],
+  ] as const) {
+    it(`${label} stops start-up with exit code 1 and one line naming the variable`, async () => {
+      const result = await runScript('dist/src/main.js', [], { DATA_DIR: dataDir, ...env });
+      assert.equal(result.code, 1);
+      assert.equal(result.stderr, `${line}\n`);
+    });
+  }
+});

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Reflector } from '@nestjs/core';
+import { ExecutionContext } from '@nestjs/common';
+import { AccessGuard } from '../../src/common/auth/access.guard.js';
+import { Authenticator } from '../../src/common/auth/authenticator.service.js';
+import { authContextFromClaims } from '../../src/common/auth/role-claim.js';
+import { parseRolePermissions } from '../../src/common/auth/role-permissions.js';
+import { loadConfig } from '../../src/common/config/load-config.js';
+import { DomainError } from '../../src/common/errors/domain-error.js';
+
+const ROLES = 'urn:zitadel:iam:org:project:roles';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({ DATA_DIR: '/tmp/lpf-defaults' });
+    assert.equal(config.httpPort, 8080);
+    assert.equal(config.grpcPort, 50051);
+    assert.deepEqual(config.database, { kind: 'sqlite', file: '/tmp/lpf-defaults/login-policy-factors.sqlite' });
+    assert.equal(config.auth.mode, 'development');
+    assert.equal(config.bus.transport, 'none');
+    assert.equal(config.migrationsRun, true);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.instanceId, undefined);
+  });
+
+  it('reads MySQL URLs (mysql: or mariadb:) and issuer settings', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'mariadb://root:pw@127.0.0.1:3306/factors',
+      AUTH_ISSUER: 'https://issuer.example.com',
+      AUTH_AUDIENCE: 'api',
+      MIGRATIONS_RUN: 'false',
+      GRPC_PORT: '0',
+    });
+    assert.deepEqual(config.database, { kind: 'mysql', url: 'mysql://root:pw@127.0.0.1:3306/factors' });
+    assert.deepEqual(config.auth, { mode: 'issuer', issuer: 'https://issuer.example.com', jwksUri: undefined, audience: 'api' });
+    assert.equal(config.migrationsRun, false);
+    assert.equal(config.grpcPort, 0);
+  });
+
+  for (const [env, message] of [
+    [{ HTTP_PORT: '70000' }, /HTTP_PORT must be an integer from 1 to 65535, got "70000"/],
+    [{ INSTANCE_ID: 'abc' }, /INSTANCE_ID must be a numeric string/],
+    [{ DATABASE_URL: 'mysql://host' }, /DATABASE_URL must name a database/],
+    [{ AUTH_ISSUER: 'not a url' }, /AUTH_ISSUER must be a URL/],
+    [{ AUTH_JWKS_URI: 'https://x/keys' }, /AUTH_JWKS_URI needs AUTH_ISSUER/],
+    [{ MIGRATIONS_RUN: 'maybe' }, /MIGRATIONS_RUN must be true or false/],
+    [{ AUTH_ROLE_PERMISSIONS: '{"X": ["fly"]}' }, /AUTH_ROLE_PERMISSIONS role X: every entry must be one of/],
+    [{ AUTH_ROLE_PERMISSIONS: '[1]' }, /AUTH_ROLE_PERMISSIONS must be a JSON object/],
+    [{ BUS_TRANSPORT: 'nats' }, /BUS_TRANSPORT=nats: this version does not publish to a message bus yet/],
+  ] as const) {
+    it(`refuses ${JSON.stringify(env)}`, () => {
+      assert.throws(() => loadConfig(env), message);
+    });
+  }
+});
+
+describe('role claim', () => {
+  const map = parseRolePermissions(undefined);
+
+  it('IAM_ roles apply instance-wide and in every org; org roles only in their orgs', () => {
+    const caller = authContextFromClaims(
+      { sub: 'u', [ROLES]: { IAM_OWNER_VIEWER: { '1': 'x' }, ORG_OWNER: { '42': 'a.example' }, PROJECT_OWNER: { '43': 'b.example' } } },
+      map,
+    );
+    assert.equal(caller.canOnInstance('iam.policy.read'), true);
+    assert.equal(caller.canOnInstance('iam.policy.write'), false);
+    assert.equal(caller.canInOrg('policy.read', '7'), true);
+    assert.equal(caller.canInOrg('policy.write', '42'), true);
+    assert.equal(caller.canInOrg('org.delete', '42'), true);
+    assert.equal(caller.canInOrg('policy.write', '43'), false);
+    assert.equal(caller.canInOrg('policy.read', '43'), true);
+    assert.equal(caller.canInOrg('policy.write', '7'), false);
+  });
+
+  it('org roles never grant instance permissions, and malformed claims grant nothing', () => {
+    const orgOwner = authContextFromClaims({ sub: 'u', [ROLES]: { ORG_OWNER: { '42': 'a' } } }, map);
+    assert.equal(orgOwner.canOnInstance('iam.policy.read'), false);
+    const malformed = authContextFromClaims({ sub: 'u', [ROLES]: ['IAM_OWNER'] }, map);
+    assert.equal(malformed.canOnInstance('iam.policy.read'), false);
+  });
+});
+
+describe('the access guard', () => {
+  it('refuses a handler that declares neither @Permission nor @Public, without looking at the token', async () => {
+    class Undeclared {
+      handler(): void {}
+    }
+    const authenticator = {
+      authenticate: () => {
+        throw new Error('must not be called');
+      },
+    } as unknown as Authenticator;
+    const guard = new AccessGuard(new Reflector(), authenticator);
+    const context = { getHandler: () => Undeclared.prototype.handler, getClass: () => Undeclared } as unknown as ExecutionContext;
+    await assert.rejects(guard.canActivate(context), (error: unknown) => error instanceof DomainError && error.id === 'AUTH-5mWD2');
+  });
+});
