@@ -1,10 +1,13 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /** One row of the event log. `(instanceId, aggregateType, aggregateId, sequence)` is unique. */
 @Entity({ name: 'events' })
+// the optimistic-concurrency guard: two writers cannot both append sequence N to one aggregate
+@Unique('uq_events_aggregate_sequence', ['instanceId', 'aggregateType', 'aggregateId', 'sequence'])
+@Index('ix_events_event_type', ['instanceId', 'eventType', 'position'])
 export class EventEntity {
   /** Global order of all events (auto increment). */
-  @PrimaryGeneratedColumn({ name: 'position', type: 'bigint' })
+  @PrimaryGeneratedColumn({ name: 'position', type: 'bigint', unsigned: true })
   position: string | number;
 
   @Column({ name: 'instance_id', type: 'varchar', length: 32 })
@@ -16,7 +19,7 @@ export class EventEntity {
   @Column({ name: 'aggregate_id', type: 'varchar', length: 32 })
   aggregateId: string;
 
-  @Column({ name: 'sequence', type: 'bigint' })
+  @Column({ name: 'sequence', type: 'bigint', unsigned: true })
   sequence: string | number;
 
   @Column({ name: 'event_type', type: 'varchar', length: 128 })

@@ -17,6 +17,6 @@ export class LoginPolicyFactorEntity {
   factorType: number;
 
   /** Sequence of the event that added it: the list order. */
-  @Column({ name: 'sequence', type: 'bigint' })
+  @Column({ name: 'sequence', type: 'bigint', unsigned: true })
   sequence: string | number;
 }

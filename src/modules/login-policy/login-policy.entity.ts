@@ -67,7 +67,7 @@ export class LoginPolicyEntity {
   useDefaultUriForNotificationLinks: boolean;
 
   /** Sequence of the last event applied to this policy. */
-  @Column({ name: 'sequence', type: 'bigint' })
+  @Column({ name: 'sequence', type: 'bigint', unsigned: true })
   sequence: string | number;
 
   @Column({ name: 'creation_date', type: 'datetime', precision: 3 })

@@ -3,6 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The event store, the login-policy projections and the instance identity. Written per engine
  * so that both get exactly the types we mean (ms timestamps, 64-bit sequences, binary ids).
+ * The entities declare the same keys, so `migration:generate` against MySQL finds no difference.
  */
 export class InitialSchema1763800000000 implements MigrationInterface {
   name = 'InitialSchema1763800000000';
@@ -91,14 +92,14 @@ const SQLITE = [
     "payload" text NOT NULL,
     "creator" varchar(255) NOT NULL,
     "resource_owner" varchar(32) NOT NULL,
-    "created_at" datetime NOT NULL,
+    "created_at" datetime(3) NOT NULL,
     CONSTRAINT "uq_events_aggregate_sequence" UNIQUE ("instance_id", "aggregate_type", "aggregate_id", "sequence")
   )`,
   `CREATE INDEX "ix_events_event_type" ON "events" ("instance_id", "event_type", "position")`,
   `CREATE TABLE "instance_identity" (
     "slot" integer PRIMARY KEY NOT NULL,
     "instance_id" varchar(32) NOT NULL,
-    "created_at" datetime NOT NULL
+    "created_at" datetime(3) NOT NULL
   )`,
   `CREATE TABLE "login_policies" (
     "instance_id" varchar(32) NOT NULL,
@@ -123,8 +124,8 @@ const SQLITE = [
     "force_mfa_local_only" boolean NOT NULL,
     "use_default_uri_for_notification_links" boolean NOT NULL,
     "sequence" bigint NOT NULL,
-    "creation_date" datetime NOT NULL,
-    "change_date" datetime NOT NULL,
+    "creation_date" datetime(3) NOT NULL,
+    "change_date" datetime(3) NOT NULL,
     PRIMARY KEY ("instance_id", "owner_id")
   )`,
   `CREATE TABLE "login_policy_factors" (
