@@ -33,7 +33,7 @@ export class AccessGuard implements CanActivate {
     const carrier = callerCarrier(context);
     const caller = await this.authenticator.authenticate(carrier.authorization());
     carrier.attach(caller);
-    if (required.scope === 'instance' && !caller.canOnInstance(required.permission)) {
+    if (!caller.canOnInstance(required.permission)) {
       throw new DomainError(ErrorKind.PermissionDenied, PERMISSION_DENIED_ID, PERMISSION_DENIED_MESSAGE);
     }
     return true;

@@ -6,20 +6,17 @@ import { Permission } from './permission.js';
 export const PERMISSION_KEY = 'access:permission';
 export const PUBLIC_KEY = 'access:public';
 
-/** Where a permission must be held: on the instance (Admin API) or in the target org (Management API). */
-export type PermissionScope = 'instance' | 'org';
-
+/** What a route requires; held on the instance (org-scoped checks arrive with the Management API). */
 export interface RequiredPermission {
   permission: Permission;
-  scope: PermissionScope;
 }
 
 /**
  * Requires `permission` for the route (or every route of a class). Documents bearer auth and the
  * 401/403 answers in the OpenAPI document at the same time, so docs and enforcement cannot drift.
  */
-export function Permission(permission: Permission, scope: PermissionScope = 'instance'): ClassDecorator & MethodDecorator {
-  const required: RequiredPermission = { permission, scope };
+export function Permission(permission: Permission): ClassDecorator & MethodDecorator {
+  const required: RequiredPermission = { permission };
   return applyDecorators(
     SetMetadata(PERMISSION_KEY, required),
     ApiBearerAuth(),
