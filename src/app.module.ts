@@ -9,7 +9,10 @@ import { HttpErrorFilter } from './common/errors/http-error.filter.js';
 import { RouteTable } from './common/http/route-table.js';
 import { RequestValidationPipe } from './common/validation/request-validation.pipe.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { EventHistoryModule } from './modules/events/event-history.module.js';
 import { InstancePolicyModule } from './modules/instance-policy/instance-policy.module.js';
+import { OrgPolicyModule } from './modules/org-policy/org-policy.module.js';
+import { OrgsModule } from './modules/orgs/orgs.module.js';
 
 /** The whole service: global guard, pipe and filter, and the feature modules. */
 @Module({})
@@ -17,7 +20,16 @@ export class AppModule {
   static forRoot(config: AppConfig, routes: RouteTable): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, HealthModule, InstancePolicyModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        AuthModule,
+        HealthModule,
+        InstancePolicyModule,
+        OrgsModule,
+        OrgPolicyModule,
+        EventHistoryModule,
+      ],
       providers: [
         { provide: RouteTable, useValue: routes },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContext } from '@nestjs/common';
 import { AccessGuard } from '../../src/common/auth/access.guard.js';
+import { OrgDirectory } from '../../src/common/auth/org-directory.js';
 import { Authenticator } from '../../src/common/auth/authenticator.service.js';
 import { authContextFromClaims } from '../../src/common/auth/role-claim.js';
 import { parseRolePermissions } from '../../src/common/auth/role-permissions.js';
@@ -91,7 +92,8 @@ describe('the access guard', () => {
         throw new Error('must not be called');
       },
     } as unknown as Authenticator;
-    const guard = new AccessGuard(new Reflector(), authenticator);
+    const orgs = { isActive: async () => true } as unknown as OrgDirectory;
+    const guard = new AccessGuard(new Reflector(), authenticator, orgs);
     const context = { getHandler: () => Undeclared.prototype.handler, getClass: () => Undeclared } as unknown as ExecutionContext;
     await assert.rejects(guard.canActivate(context), (error: unknown) => error instanceof DomainError && error.id === 'AUTH-5mWD2');
   });

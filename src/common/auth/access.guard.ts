@@ -1,17 +1,23 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '../errors/domain-error.js';
+import { badRequestDetail } from '../errors/error-detail.js';
 import { ErrorKind } from '../errors/error-kind.js';
+import { AuthContext } from './auth-context.js';
 import { Authenticator } from './authenticator.service.js';
-import { callerCarrier } from './caller-carrier.js';
-import { PERMISSION_KEY, PUBLIC_KEY, RequiredPermission } from './route-access.decorator.js';
+import { CallerCarrier, callerCarrier } from './caller-carrier.js';
+import { OrgDirectory } from './org-directory.js';
+import { ORG_HEADER, PERMISSION_KEY, PUBLIC_KEY, RequiredPermission } from './route-access.decorator.js';
 
 export const PERMISSION_DENIED_ID = 'AUTH-5mWD2';
 export const PERMISSION_DENIED_MESSAGE = 'No matching permissions found';
 
+const permissionDenied = () => new DomainError(ErrorKind.PermissionDenied, PERMISSION_DENIED_ID, PERMISSION_DENIED_MESSAGE);
+
 /**
- * The one global guard. Deny by default: a handler without `@Permission` or `@Public` (on itself
- * or its class) is refused, and the omission is logged as a programming error.
+ * The one global guard, in the order of SPEC §5: authenticate (401), permission on the instance or
+ * in the target org (403), the org exists (404). Deny by default: a handler without `@Permission`,
+ * `@OrgPermission` or `@Public` (on itself or its class) is refused, and the omission is logged.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -20,6 +26,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
+    private readonly orgs: OrgDirectory,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,14 +35,29 @@ export class AccessGuard implements CanActivate {
     const required = this.reflector.getAllAndOverride<RequiredPermission | undefined>(PERMISSION_KEY, targets);
     if (!required) {
       this.logger.error(`${context.getClass().name}.${context.getHandler().name} declares no permission; refused`);
-      throw new DomainError(ErrorKind.PermissionDenied, PERMISSION_DENIED_ID, PERMISSION_DENIED_MESSAGE);
+      throw permissionDenied();
     }
     const carrier = callerCarrier(context);
     const caller = await this.authenticator.authenticate(carrier.authorization());
-    carrier.attach(caller);
-    if (!caller.canOnInstance(required.permission)) {
-      throw new DomainError(ErrorKind.PermissionDenied, PERMISSION_DENIED_ID, PERMISSION_DENIED_MESSAGE);
+    if (required.scope === 'instance') {
+      if (!caller.canOnInstance(required.permission)) throw permissionDenied();
+      carrier.attach(caller);
+      return true;
     }
+    const orgId = this.targetOrg(carrier, caller);
+    if (!caller.canInOrg(required.permission, orgId)) throw permissionDenied();
+    if (!(await this.orgs.isActive(orgId))) throw new DomainError(ErrorKind.NotFound, 'Org-n0tFd', 'Organisation not found');
+    carrier.attach(caller, orgId);
     return true;
+  }
+
+  private targetOrg(carrier: CallerCarrier, caller: AuthContext): string {
+    const orgId = carrier.orgHeader() ?? caller.ownOrgId;
+    if (orgId === undefined) {
+      throw new DomainError(ErrorKind.InvalidArgument, undefined, `no organisation given: send the ${ORG_HEADER} header or use a token of a user in an org`, [
+        badRequestDetail([{ field: ORG_HEADER, description: 'required when the token names no org of its own' }]),
+      ]);
+    }
+    return orgId;
   }
 }

@@ -1,7 +1,8 @@
 import { ValidationOptions, registerDecorator } from 'class-validator';
 import { parseDuration } from '../proto/wire-format.js';
 
-function rule(name: string, check: (value: unknown) => boolean, message: string) {
+/** A validation rule; absent values (undefined/null, the protobuf zero value) pass unless `required`. */
+function rule(name: string, check: (value: unknown) => boolean, message: string, required = false) {
   return function (options: ValidationOptions = {}) {
     return function (target: object, propertyName: string): void {
       registerDecorator({
@@ -9,7 +10,7 @@ function rule(name: string, check: (value: unknown) => boolean, message: string)
         target: target.constructor,
         propertyName,
         options: { message, ...options },
-        validator: { validate: (value: unknown) => value === undefined || value === null || check(value) },
+        validator: { validate: (value: unknown) => ((value === undefined || value === null) && !required) || check(value) },
       });
     };
   };
@@ -31,6 +32,29 @@ export const IsAbsoluteUriOrEmpty = rule(
   (value) => typeof value === 'string' && (value === '' || (value.length <= 2048 && isAbsoluteUri(value))),
   'value must be an absolute URI (with a scheme, at most 2048 characters)',
 );
+
+/** A string of `min` to `max` characters once surrounding white space is ignored. */
+export function IsTrimmedLength(min: number, max: number) {
+  return rule(
+    'isTrimmedLength',
+    (value) => typeof value === 'string' && value.trim().length >= min && value.trim().length <= max,
+    `value length must be between ${min} and ${max} characters, inclusive`,
+    true,
+  )();
+}
+
+/** A uint64 as JSON allows it (number or decimal string), optionally at most `max`. */
+export function IsProtoUint(max = Number.MAX_SAFE_INTEGER) {
+  return rule(
+    'isProtoUint',
+    (value) =>
+      (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value))) &&
+      Number.isSafeInteger(Number(value)) &&
+      Number(value) >= 0 &&
+      Number(value) <= max,
+    `value must be a whole number from 0 to ${max}`,
+  )();
+}
 
 function isAbsoluteUri(value: string): boolean {
   if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(value)) return false;

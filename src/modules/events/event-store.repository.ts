@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Transaction } from '../../common/database/transaction.js';
 import { EventEntity } from './event.entity.js';
-import { AggregateRef, EventDraft, StoredEvent } from './stored-event.js';
+import { EventFilter } from './event-filter.js';
+import { AggregateRef, AggregateType, EventDraft, StoredEvent } from './stored-event.js';
 
 /**
  * Appends events inside the caller's transaction with the aggregate's next sequences. Two
@@ -51,4 +52,42 @@ export class EventStoreRepository {
     }
     return stored;
   }
+
+  /** Position of the newest event of the instance (0 when there is none). */
+  async lastPosition(tx: Transaction, instanceId: string): Promise<number> {
+    const row = await tx
+      .createQueryBuilder(EventEntity, 'event')
+      .select('MAX(event.position)', 'last')
+      .where('event.instanceId = :instanceId', { instanceId })
+      .getRawOne<{ last: string | number | null }>();
+    return Number(row?.last ?? 0);
+  }
+
+  /** Events of the instance matching `filter`, in position order (ascending or descending). */
+  async query(tx: Transaction, instanceId: string, filter: EventFilter): Promise<StoredEvent[]> {
+    const query = tx.createQueryBuilder(EventEntity, 'event').where('event.instanceId = :instanceId', { instanceId });
+    const after = filter.asc ? '>' : '<';
+    if (filter.aggregateTypes.length > 0) query.andWhere('event.aggregateType IN (:...types)', { types: filter.aggregateTypes });
+    if (filter.aggregateId !== undefined) query.andWhere('event.aggregateId = :aggregateId', { aggregateId: filter.aggregateId });
+    if (filter.eventTypes.length > 0) query.andWhere('event.eventType IN (:...eventTypes)', { eventTypes: filter.eventTypes });
+    if (filter.sequence !== undefined) query.andWhere(`event.sequence ${after} :sequence`, { sequence: filter.sequence });
+    if (filter.position !== undefined) query.andWhere(`event.position ${after} :position`, { position: filter.position });
+    const rows = await query.orderBy('event.position', filter.asc ? 'ASC' : 'DESC').take(filter.limit).getMany();
+    return rows.map(toStoredEvent);
+  }
+}
+
+function toStoredEvent(row: EventEntity): StoredEvent {
+  return {
+    position: Number(row.position),
+    instanceId: row.instanceId,
+    aggregateType: row.aggregateType as AggregateType,
+    aggregateId: row.aggregateId,
+    sequence: Number(row.sequence),
+    type: row.eventType,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    creator: row.creator,
+    resourceOwner: row.resourceOwner,
+    createdAt: row.createdAt,
+  };
 }

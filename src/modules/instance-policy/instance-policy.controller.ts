@@ -38,8 +38,7 @@ export class InstancePolicyController {
   })
   @ApiOkResponse({ type: GetDefaultLoginPolicyResponse })
   async getLoginPolicy(): Promise<GetDefaultLoginPolicyResponse> {
-    const owner = this.instance.defaultPolicyOwner();
-    return { policy: toLoginPolicy(await this.policies.getPolicy(owner), owner.ownerId) };
+    return { policy: toLoginPolicy(await this.policies.getPolicy(this.instance.defaultPolicyOwner())) };
   }
 
   @Put()

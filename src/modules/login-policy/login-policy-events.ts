@@ -8,6 +8,7 @@ export const LoginPolicyEvents = {
     type: `${level.eventPrefix}.policy.login.added`,
     payload: { ...settings },
   }),
+  removed: (level: PolicyLevel): EventDraft => ({ type: `${level.eventPrefix}.policy.login.removed`, payload: {} }),
   changed: (level: PolicyLevel, changes: Partial<LoginPolicySettings>): EventDraft => ({
     type: `${level.eventPrefix}.policy.login.changed`,
     payload: { ...changes },

@@ -17,4 +17,6 @@ export const LoginPolicyErrors = {
     new DomainError(ErrorKind.FailedPrecondition, `${level.errorPrefix}-5M9vdd`, 'Login Policy has not been changed'),
   policyNotFound: (level: PolicyLevel) =>
     new DomainError(ErrorKind.NotFound, `${level.errorPrefix}-M0sif`, 'Login Policy not found'),
+  customPolicyExists: () => new DomainError(ErrorKind.AlreadyExists, 'Org-Dgfb2', 'Login Policy already exists'),
+  noCustomPolicyToReset: () => new DomainError(ErrorKind.NotFound, 'Org-GHB37', 'Login Policy not found'),
 };

@@ -4,7 +4,7 @@ import { ProtoEnum } from '../../common/proto/proto-enum.js';
 import { duration, parseDuration, timestamp, uint64 } from '../../common/proto/wire-format.js';
 import { LoginPolicySettingsRequest } from './dto/login-policy-settings.dto.js';
 import { LoginPolicy } from './dto/login-policy.dto.js';
-import { ChangeDetails, LoginPolicySettings, LoginPolicyState } from './login-policy.model.js';
+import { ChangeDetails, FactorLists, LoginPolicySettings, LoginPolicyState } from './login-policy.model.js';
 import { FactorListView } from './login-policy.service.js';
 
 /** Pure mappers between the core's model and the wire (protobuf JSON mapping). */
@@ -33,10 +33,11 @@ export function toFactorList(view: FactorListView, protoEnum: ProtoEnum): { deta
   };
 }
 
-export function toLoginPolicy(policy: LoginPolicyState, resourceOwner: string): LoginPolicy {
+/** The policy as read; its resource owner is the org, or the instance when it is the default. */
+export function toLoginPolicy(policy: LoginPolicyState): LoginPolicy {
   const s = policy.settings;
   return {
-    details: toObjectDetails({ ...policy, resourceOwner }),
+    details: toObjectDetails({ ...policy, resourceOwner: policy.ownerId }),
     allowUsernamePassword: s.allowUsernamePassword,
     allowRegister: s.allowRegister,
     allowExternalIdp: s.allowExternalIdp,
@@ -85,4 +86,8 @@ export function toSettings(request: LoginPolicySettingsRequest): LoginPolicySett
     forceMfaLocalOnly: request.forceMfaLocalOnly ?? false,
     useDefaultUriForNotificationLinks: request.useDefaultUriForNotificationLinks ?? false,
   };
+}
+
+export function toFactorLists(request: { secondFactors?: number[]; multiFactors?: number[] }): FactorLists {
+  return { second: request.secondFactors ?? [], multi: request.multiFactors ?? [] };
 }

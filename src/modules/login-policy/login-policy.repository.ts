@@ -76,6 +76,13 @@ export class LoginPolicyRepository {
     await this.touch(tx, owner, event);
   }
 
+  /** Deletes the policy and its factors (the org follows the default again). */
+  async delete(tx: Transaction, owner: PolicyOwner): Promise<void> {
+    const key = { instanceId: owner.instanceId, ownerId: owner.ownerId };
+    await tx.delete(LoginPolicyFactorEntity, key);
+    await tx.delete(LoginPolicyEntity, key);
+  }
+
   /** Records that `event` was applied to the policy (and any setting changes it carries). */
   private async touch(tx: Transaction, owner: PolicyOwner, event: StoredEvent, changes: Partial<LoginPolicySettings> = {}): Promise<void> {
     await tx.update(

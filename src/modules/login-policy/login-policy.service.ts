@@ -14,7 +14,7 @@ import {
   SETTING_NAMES,
 } from './login-policy.model.js';
 import { LoginPolicyRepository } from './login-policy.repository.js';
-import { PolicyOwner, aggregateOf } from './policy-level.js';
+import { ORG_LEVEL, PolicyOwner, aggregateOf, defaultOwnerOf } from './policy-level.js';
 
 /** A factor list as read: the types in order of adding, and the state of the policy read. */
 export interface FactorListView {
@@ -26,6 +26,10 @@ export interface FactorListView {
 /**
  * The login-policy core, written once for the instance default and org custom policies. Every
  * command is one transaction: read the policy, check, append events, update the projections.
+ *
+ * An org without a custom policy follows the instance default. A factor change on such an org
+ * first copies the current default into a custom policy (copy-on-write), in the same transaction,
+ * so the change is real and visible (ZITADEL would accept it and keep showing the default).
  */
 @Injectable()
 export class LoginPolicyService {
@@ -35,8 +39,14 @@ export class LoginPolicyService {
     private readonly events: EventStoreRepository,
   ) {}
 
+  /** The owner's policy, or for an org without one, the instance default (`isDefault: true`). */
   getPolicy(owner: PolicyOwner): Promise<LoginPolicyState> {
-    return this.transactions.run((tx) => this.require(tx, owner));
+    return this.transactions.run((tx) => this.effective(tx, owner));
+  }
+
+  /** The instance default, whoever asks. */
+  getDefaultPolicy(owner: PolicyOwner): Promise<LoginPolicyState> {
+    return this.transactions.run((tx) => this.require(tx, defaultOwnerOf(owner)));
   }
 
   async listFactors(owner: PolicyOwner, kind: FactorKind): Promise<FactorListView> {
@@ -46,7 +56,7 @@ export class LoginPolicyService {
 
   addFactor(owner: PolicyOwner, kind: FactorKind, type: number, creator: string): Promise<ChangeDetails> {
     return this.transactions.run(async (tx) => {
-      const policy = await this.require(tx, owner);
+      const policy = await this.own(tx, owner, creator);
       if (policy.factors[kind].includes(type)) throw LoginPolicyErrors.factorAlreadyExists(owner.level, kind);
       const [event] = await this.append(tx, owner, [LoginPolicyEvents.factorAdded(owner.level, kind, type)], creator);
       await this.policies.addFactor(tx, owner, kind, type, event);
@@ -56,8 +66,10 @@ export class LoginPolicyService {
 
   removeFactor(owner: PolicyOwner, kind: FactorKind, type: number, creator: string): Promise<ChangeDetails> {
     return this.transactions.run(async (tx) => {
-      const policy = await this.require(tx, owner);
-      if (!policy.factors[kind].includes(type)) throw LoginPolicyErrors.factorNotFound(owner.level, kind);
+      // an org whose effective policy lacks the factor gets 404 without a copy being made
+      const effective = await this.effective(tx, owner);
+      if (!effective.factors[kind].includes(type)) throw LoginPolicyErrors.factorNotFound(owner.level, kind);
+      await this.own(tx, owner, creator);
       const [event] = await this.append(tx, owner, [LoginPolicyEvents.factorRemoved(owner.level, kind, type)], creator);
       await this.policies.removeFactor(tx, owner, kind, type, event);
       return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner };
@@ -76,9 +88,36 @@ export class LoginPolicyService {
     });
   }
 
+  /** An org's own policy with exactly the given settings and factors (no copy of the default). */
+  addCustomPolicy(owner: PolicyOwner, settings: LoginPolicySettings, factors: FactorLists, creator: string): Promise<ChangeDetails> {
+    return this.transactions.run(async (tx) => {
+      if (await this.policies.find(tx, owner)) throw LoginPolicyErrors.customPolicyExists();
+      const events = await this.createPolicy(tx, owner, settings, factors, creator);
+      const last = events[events.length - 1];
+      return { sequence: last.sequence, creationDate: events[0].createdAt, changeDate: last.createdAt, resourceOwner: last.resourceOwner };
+    });
+  }
+
+  /** Drops an org's custom policy: it follows the instance default again. */
+  resetToDefault(owner: PolicyOwner, creator: string): Promise<ChangeDetails> {
+    return this.transactions.run(async (tx) => {
+      const event = await this.dropPolicy(tx, owner, creator);
+      if (!event) throw LoginPolicyErrors.noCustomPolicyToReset();
+      return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner };
+    });
+  }
+
+  /** Inside the caller's transaction: removes the owner's policy if it has one; the event, or undefined. */
+  async dropPolicy(tx: Transaction, owner: PolicyOwner, creator: string): Promise<StoredEvent | undefined> {
+    if (!(await this.policies.find(tx, owner))) return undefined;
+    const [event] = await this.append(tx, owner, [LoginPolicyEvents.removed(owner.level)], creator);
+    await this.policies.delete(tx, owner);
+    return event;
+  }
+
   /**
    * Creates a policy inside the caller's transaction: the `policy.login.added` event with the
-   * settings, then one factor-added event per factor. Returns the events, last one last.
+   * settings, then one factor-added event per distinct factor. Returns the events in order.
    */
   async createPolicy(
     tx: Transaction,
@@ -98,6 +137,23 @@ export class LoginPolicyService {
       await this.policies.addFactor(tx, owner, kind, event.payload.mfaType as number, event);
     }
     return [added, ...factorEvents];
+  }
+
+  private async effective(tx: Transaction, owner: PolicyOwner): Promise<LoginPolicyState> {
+    const own = await this.policies.find(tx, owner);
+    if (own) return own;
+    if (owner.level !== ORG_LEVEL) throw LoginPolicyErrors.policyNotFound(owner.level);
+    return this.require(tx, defaultOwnerOf(owner));
+  }
+
+  /** The owner's own policy; an org without one gets a copy of the current default first. */
+  private async own(tx: Transaction, owner: PolicyOwner, creator: string): Promise<LoginPolicyState> {
+    const policy = await this.policies.find(tx, owner);
+    if (policy) return policy;
+    if (owner.level !== ORG_LEVEL) throw LoginPolicyErrors.policyNotFound(owner.level);
+    const template = await this.require(tx, defaultOwnerOf(owner));
+    await this.createPolicy(tx, owner, template.settings, template.factors, creator);
+    return this.require(tx, owner);
   }
 
   private async require(tx: Transaction, owner: PolicyOwner): Promise<LoginPolicyState> {

@@ -23,3 +23,12 @@ export interface PolicyOwner {
 export function aggregateOf(owner: PolicyOwner): AggregateRef {
   return { instanceId: owner.instanceId, type: owner.level.aggregateType, id: owner.ownerId };
 }
+
+/** The instance default that an org without a custom policy follows. */
+export function defaultOwnerOf(owner: PolicyOwner): PolicyOwner {
+  return { level: INSTANCE_LEVEL, instanceId: owner.instanceId, ownerId: owner.instanceId };
+}
+
+export function orgOwner(instanceId: string, orgId: string): PolicyOwner {
+  return { level: ORG_LEVEL, instanceId, ownerId: orgId };
+}

@@ -78,3 +78,6 @@ export class LoginPolicySettingsRequest {
 
 /** Admin UpdateLoginPolicy: replaces the settings of the instance default (factors are untouched). */
 export class UpdateLoginPolicyRequest extends LoginPolicySettingsRequest {}
+
+/** Management UpdateCustomLoginPolicy: replaces the settings of the org's custom policy (factors untouched). */
+export class UpdateCustomLoginPolicyRequest extends LoginPolicySettingsRequest {}

@@ -74,3 +74,12 @@ export class GetDefaultLoginPolicyResponse {
   @ApiProperty({ type: LoginPolicy })
   policy: LoginPolicy;
 }
+
+/** Management GetLoginPolicy: the org's effective policy. */
+export class GetLoginPolicyResponse {
+  @ApiProperty({ type: LoginPolicy })
+  policy: LoginPolicy;
+
+  /** Deprecated duplicate of `policy.isDefault`, kept for ZITADEL's clients. */
+  isDefault: boolean;
+}

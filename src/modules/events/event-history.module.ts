@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { InstanceModule } from '../instance/instance.module.js';
+import { EventsController } from './events.controller.js';
+import { EventsModule } from './events.module.js';
+import { EventsService } from './events.service.js';
+
+/** The Admin API's ListEvents. */
+@Module({
+  imports: [EventsModule, InstanceModule],
+  controllers: [EventsController],
+  providers: [EventsService],
+})
+export class EventHistoryModule {}

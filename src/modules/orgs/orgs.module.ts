@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { OrgDirectory } from '../../common/auth/org-directory.js';
+import { EventsModule } from '../events/events.module.js';
+import { InstanceModule } from '../instance/instance.module.js';
+import { LoginPolicyModule } from '../login-policy/login-policy.module.js';
+import { MyOrgController } from './my-org.controller.js';
+import { OrgRepository } from './org.repository.js';
+import { OrgService } from './org.service.js';
+import { OrgsAdminController } from './orgs-admin.controller.js';
+
+@Module({
+  imports: [EventsModule, InstanceModule, LoginPolicyModule],
+  controllers: [MyOrgController, OrgsAdminController],
+  providers: [OrgRepository, OrgService, { provide: OrgDirectory, useExisting: OrgService }],
+  exports: [OrgService, OrgDirectory],
+})
+export class OrgsModule {}
