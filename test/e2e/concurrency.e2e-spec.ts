@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DATABASES } from '../support/databases.js';
+import { createOrg, orgHeader } from '../support/orgs.js';
 import { TestApp } from '../support/test-app.js';
 import { developmentToken } from '../support/tokens.js';
 
@@ -50,6 +51,45 @@ for (const database of DATABASES) {
         assert.deepEqual(sequences, Array.from({ length: sequences.length }, (_, i) => start + 1 + i));
       } finally {
         await app.close();
+      }
+    });
+
+    it('50 simultaneous first factor adds on an org without a custom policy: materialised once, each factor added once', async () => {
+      const first = await TestApp.start({ database });
+      const second = await TestApp.start({ dataDir: first.dataDir, databaseUrl: first.databaseUrl });
+      try {
+        const token = await developmentToken(first.config, { roles: ['IAM_OWNER'] });
+        const org = await createOrg(first, token, 'Racing');
+        const apps = [first, second];
+        // types 3 and 4 are new to the org; 1 and 2 come with the copy of the default
+        const responses = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            apps[i % 2].request('POST', '/management/v1/policies/login/second_factors', {
+              token,
+              headers: orgHeader(org),
+              body: { type: (i % 4) + 1 },
+            }),
+          ),
+        );
+        const byType = (type: number) => responses.filter((_, i) => (i % 4) + 1 === type).map((r) => r.status);
+        assert.ok(byType(1).every((s) => s === 409) && byType(2).every((s) => s === 409), 'factors of the default answer 409');
+        for (const type of [3, 4]) {
+          const statuses = byType(type);
+          assert.equal(statuses.filter((s) => s === 200).length, 1, `type ${type}: ${statuses.join(',')}`);
+          assert.equal(statuses.filter((s) => s === 409).length, statuses.length - 1, `type ${type}: ${statuses.join(',')}`);
+        }
+        const events = await first.request('POST', '/admin/v1/events/_search', { token, body: { aggregateId: org, asc: true } });
+        const types = events.body.events.map((e: { type: string; payload: { mfaType?: number } }) => `${e.type}:${e.payload.mfaType ?? ''}`);
+        assert.equal(types.filter((t: string) => t === 'org.policy.login.added:').length, 1, types.join(' '));
+        for (const type of [1, 2, 3, 4]) {
+          assert.equal(types.filter((t: string) => t === `org.policy.login.secondfactor.added:${type}`).length, 1, types.join(' '));
+        }
+        const list = await second.request('POST', '/management/v1/policies/login/second_factors/_search', { token, headers: orgHeader(org) });
+        assert.equal(list.body.result.length, 4);
+        assert.deepEqual(new Set(list.body.result), new Set(['SECOND_FACTOR_TYPE_OTP', 'SECOND_FACTOR_TYPE_U2F', 'SECOND_FACTOR_TYPE_OTP_EMAIL', 'SECOND_FACTOR_TYPE_OTP_SMS']));
+      } finally {
+        await second.close({ keepData: true });
+        await first.close();
       }
     });
   });
