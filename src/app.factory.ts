@@ -6,13 +6,14 @@ import { AppModule } from './app.module.js';
 import { AppConfig } from './common/config/app-config.js';
 import { BODY_LIMIT_BYTES, installJsonBodyParser } from './common/http/json-body-parser.js';
 import { RouteTable } from './common/http/route-table.js';
+import { grpcOptions } from './common/grpc/grpc-options.js';
 import { createLogger } from './common/logging/create-logger.js';
 import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
 import { setupSwagger } from './swagger.js';
 
 /**
  * Builds and initialises the service for `config` (not yet listening). Used by `main.ts`, by the
- * tests (which start it on a free port) and by the OpenAPI writer.
+ * tests (which start it on free ports) and by the OpenAPI writer.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
@@ -39,6 +40,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     abortOnError: false,
   });
   setupSwagger(app);
+  if (config.grpcPort > 0) app.connectMicroservice(grpcOptions(config), { inheritAppConfig: true });
   await app.init();
   return app;
+}
+
+/** Opens the doors: gRPC (when GRPC_PORT is not 0), then HTTP. */
+export async function startListening(app: NestFastifyApplication, config: AppConfig, host = '0.0.0.0', httpPort = config.httpPort): Promise<void> {
+  await app.startAllMicroservices();
+  await app.listen({ port: httpPort, host });
 }

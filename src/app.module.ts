@@ -5,7 +5,7 @@ import { AuthModule } from './common/auth/auth.module.js';
 import { AppConfig } from './common/config/app-config.js';
 import { ConfigModule } from './common/config/config.module.js';
 import { DatabaseModule } from './common/database/database.module.js';
-import { HttpErrorFilter } from './common/errors/http-error.filter.js';
+import { ErrorFilter } from './common/errors/error.filter.js';
 import { RouteTable } from './common/http/route-table.js';
 import { RequestValidationPipe } from './common/validation/request-validation.pipe.js';
 import { HealthModule } from './modules/health/health.module.js';
@@ -34,7 +34,7 @@ export class AppModule {
         { provide: RouteTable, useValue: routes },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
-        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };
   }

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp } from './app.factory.js';
+import { createApp, startListening } from './app.factory.js';
 import { ConfigError } from './common/config/config-error.js';
 import { loadConfig } from './common/config/load-config.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
-  await app.listen({ port: config.httpPort, host: '0.0.0.0' });
+  await startListening(app, config);
   const where = config.database.kind === 'sqlite' ? `embedded SQLite at ${config.database.file}` : 'MySQL';
   const auth = config.auth.mode === 'development' ? 'development key (mint tokens with `npm run -s token`)' : config.auth.issuer;
   const logger = new Logger('Main');
@@ -23,7 +23,8 @@ async function main(): Promise<void> {
       );
     });
   }
-  logger.log(`listening on http://0.0.0.0:${config.httpPort} (docs at /docs); database: ${where}; tokens: ${auth}`);
+  const grpc = config.grpcPort > 0 ? `gRPC on port ${config.grpcPort}` : 'gRPC off';
+  logger.log(`listening on http://0.0.0.0:${config.httpPort} (docs at /docs), ${grpc}; database: ${where}; tokens: ${auth}`);
 }
 
 main().catch((error: unknown) => {

@@ -9,7 +9,7 @@ import { buildOpenApiDocument } from '../swagger.js';
 async function main(): Promise<void> {
   const target = resolve(process.argv[2] ?? 'docs/openapi.json');
   const dataDir = await mkdtemp(join(tmpdir(), 'lpf-openapi-'));
-  const app = await createApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+  const app = await createApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', GRPC_PORT: '0' }));
   try {
     await writeFile(target, `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`);
     process.stdout.write(`wrote ${target}\n`);

@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../../src/app.factory.js';
+import { createApp, startListening } from '../../src/app.factory.js';
 import { AppConfig } from '../../src/common/config/app-config.js';
 import { Environment, loadConfig } from '../../src/common/config/load-config.js';
 import { DatabaseKind, createMysqlDatabase } from './databases.js';
@@ -52,17 +52,24 @@ export class TestApp {
     const config = loadConfig({
       DATA_DIR: dataDir,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      GRPC_PORT: '0',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...options.env,
     });
     const app = await createApp(config);
-    await app.listen({ port: 0, host: '127.0.0.1' });
+    await startListening(app, config, '127.0.0.1', 0);
     const address = app.getHttpServer().address() as { port: number };
     const ownsDataDir = options.dataDir === undefined;
     return new TestApp(app, config, `http://127.0.0.1:${address.port}`, dataDir, databaseUrl, async () => {
       await dropDatabase();
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     });
+  }
+
+  /** The gRPC address, when the app was started with a GRPC_PORT. */
+  get grpcAddress(): string {
+    if (this.config.grpcPort === 0) throw new Error('this app was started without gRPC (pass GRPC_PORT)');
+    return `127.0.0.1:${this.config.grpcPort}`;
   }
 
   /** Stops the app; `keepData` leaves its database for a restart. */

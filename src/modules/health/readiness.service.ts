@@ -18,4 +18,13 @@ export class ReadinessService {
       throw new DomainError(ErrorKind.Unavailable, undefined, 'Service unavailable: the database cannot be reached');
     }
   }
+
+  async isReady(): Promise<boolean> {
+    try {
+      await this.check();
+      return true;
+    } catch {
+      return false;
+    }
+  }
 }

@@ -6,7 +6,7 @@ import { newNumericId } from '../../common/ids/numeric-id.js';
 import { EventStoreRepository } from '../events/event-store.repository.js';
 import { SEED_FACTORS, SEED_SETTINGS } from '../login-policy/login-policy.model.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
-import { INSTANCE_LEVEL, PolicyOwner } from '../login-policy/policy-level.js';
+import { INSTANCE_LEVEL, PolicyOwner, orgOwner } from '../login-policy/policy-level.js';
 import { InstanceIdentityRepository } from './instance-identity.repository.js';
 
 /** The creator recorded on events the service writes on its own (the seed). */
@@ -57,6 +57,11 @@ export class InstanceService implements OnApplicationBootstrap {
   /** The owner of the instance default login policy. */
   defaultPolicyOwner(): PolicyOwner {
     return this.ownerFor(this.id);
+  }
+
+  /** The owner of an org's login policy in this instance. */
+  orgPolicyOwner(orgId: string): PolicyOwner {
+    return orgOwner(this.id, orgId);
   }
 
   private ownerFor(instanceId: string): PolicyOwner {

@@ -15,7 +15,6 @@ import { UpdateCustomLoginPolicyRequest } from '../login-policy/dto/login-policy
 import { GetDefaultLoginPolicyResponse, GetLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
 import { toDetailsResponse, toFactorList, toFactorLists, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
-import { PolicyOwner, orgOwner } from '../login-policy/policy-level.js';
 
 const TYPE_PARAM = { name: 'type', description: 'The factor, by name or number.' };
 const COPY_ON_WRITE =
@@ -42,7 +41,7 @@ export class OrgPolicyController {
   })
   @ApiOkResponse({ type: GetLoginPolicyResponse })
   async getLoginPolicy(@TargetOrg() orgId: string): Promise<GetLoginPolicyResponse> {
-    const policy = toLoginPolicy(await this.policies.getPolicy(this.owner(orgId)));
+    const policy = toLoginPolicy(await this.policies.getPolicy(this.instance.orgPolicyOwner(orgId)));
     return { policy, isDefault: policy.isDefault };
   }
 
@@ -55,7 +54,7 @@ export class OrgPolicyController {
   })
   @ApiOkResponse({ type: GetDefaultLoginPolicyResponse })
   async getDefaultLoginPolicy(@TargetOrg() orgId: string): Promise<GetDefaultLoginPolicyResponse> {
-    return { policy: toLoginPolicy(await this.policies.getDefaultPolicy(this.owner(orgId))) };
+    return { policy: toLoginPolicy(await this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId))) };
   }
 
   @Post('login')
@@ -74,7 +73,7 @@ export class OrgPolicyController {
     @Body() request: AddCustomLoginPolicyRequest,
     @Caller() caller: AuthContext,
   ): Promise<DetailsResponse> {
-    const change = await this.policies.addCustomPolicy(this.owner(orgId), toSettings(request), toFactorLists(request), caller.userId);
+    const change = await this.policies.addCustomPolicy(this.instance.orgPolicyOwner(orgId), toSettings(request), toFactorLists(request), caller.userId);
     return toDetailsResponse(change);
   }
 
@@ -92,7 +91,7 @@ export class OrgPolicyController {
     @Body() request: UpdateCustomLoginPolicyRequest,
     @Caller() caller: AuthContext,
   ): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.updateSettings(this.owner(orgId), toSettings(request), caller.userId));
+    return toDetailsResponse(await this.policies.updateSettings(this.instance.orgPolicyOwner(orgId), toSettings(request), caller.userId));
   }
 
   @Delete('login')
@@ -105,7 +104,7 @@ export class OrgPolicyController {
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors({ notFound: 'The org has no custom policy (`Org-GHB37`).' })
   async resetLoginPolicyToDefault(@TargetOrg() orgId: string, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.resetToDefault(this.owner(orgId), caller.userId));
+    return toDetailsResponse(await this.policies.resetToDefault(this.instance.orgPolicyOwner(orgId), caller.userId));
   }
 
   @Post('login/second_factors/_search')
@@ -118,7 +117,7 @@ export class OrgPolicyController {
   })
   @ApiOkResponse({ type: ListLoginPolicySecondFactorsResponse })
   async listSecondFactors(@TargetOrg() orgId: string, @Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicySecondFactorsResponse> {
-    return toFactorList(await this.policies.listFactors(this.owner(orgId), 'second'), SecondFactorType);
+    return toFactorList(await this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'second'), SecondFactorType);
   }
 
   @Post('login/second_factors')
@@ -136,7 +135,7 @@ export class OrgPolicyController {
     @Body() request: AddSecondFactorToLoginPolicyRequest,
     @Caller() caller: AuthContext,
   ): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.addFactor(this.owner(orgId), 'second', request.type, caller.userId));
+    return toDetailsResponse(await this.policies.addFactor(this.instance.orgPolicyOwner(orgId), 'second', request.type, caller.userId));
   }
 
   @Delete('login/second_factors/:type')
@@ -154,7 +153,7 @@ export class OrgPolicyController {
     @Param('type', new ProtoEnumPipe(SecondFactorType, 'RemoveSecondFactorFromLoginPolicyRequest', 'type')) type: number,
     @Caller() caller: AuthContext,
   ): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.removeFactor(this.owner(orgId), 'second', type, caller.userId));
+    return toDetailsResponse(await this.policies.removeFactor(this.instance.orgPolicyOwner(orgId), 'second', type, caller.userId));
   }
 
   @Post(['login/auth_factors/_search', 'login/multi_factors/_search'])
@@ -167,7 +166,7 @@ export class OrgPolicyController {
   })
   @ApiOkResponse({ type: ListLoginPolicyMultiFactorsResponse })
   async listMultiFactors(@TargetOrg() orgId: string, @Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicyMultiFactorsResponse> {
-    return toFactorList(await this.policies.listFactors(this.owner(orgId), 'multi'), MultiFactorType);
+    return toFactorList(await this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'multi'), MultiFactorType);
   }
 
   @Post('login/multi_factors')
@@ -185,7 +184,7 @@ export class OrgPolicyController {
     @Body() request: AddMultiFactorToLoginPolicyRequest,
     @Caller() caller: AuthContext,
   ): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.addFactor(this.owner(orgId), 'multi', request.type, caller.userId));
+    return toDetailsResponse(await this.policies.addFactor(this.instance.orgPolicyOwner(orgId), 'multi', request.type, caller.userId));
   }
 
   @Delete('login/multi_factors/:type')
@@ -203,10 +202,6 @@ export class OrgPolicyController {
     @Param('type', new ProtoEnumPipe(MultiFactorType, 'RemoveMultiFactorFromLoginPolicyRequest', 'type')) type: number,
     @Caller() caller: AuthContext,
   ): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.removeFactor(this.owner(orgId), 'multi', type, caller.userId));
-  }
-
-  private owner(orgId: string): PolicyOwner {
-    return orgOwner(this.instance.id, orgId);
+    return toDetailsResponse(await this.policies.removeFactor(this.instance.orgPolicyOwner(orgId), 'multi', type, caller.userId));
   }
 }

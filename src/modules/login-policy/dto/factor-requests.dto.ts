@@ -18,5 +18,17 @@ export class AddMultiFactorToLoginPolicyRequest {
   type: number;
 }
 
+/** Removes a second factor (gRPC; REST carries the type in the path). */
+export class RemoveSecondFactorFromLoginPolicyRequest {
+  @IsProtoEnum(SecondFactorType)
+  type: number;
+}
+
+/** Removes a multi factor (gRPC; REST carries the type in the path). */
+export class RemoveMultiFactorFromLoginPolicyRequest {
+  @IsProtoEnum(MultiFactorType)
+  type: number;
+}
+
 /** The `_search` calls take an empty object; there is nothing to filter. */
 export class ListLoginPolicyFactorsRequest {}

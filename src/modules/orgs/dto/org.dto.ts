@@ -44,6 +44,12 @@ export class GetOrgResponse {
   org: Org;
 }
 
+/** Admin GetOrgByID (gRPC; REST carries the id in the path). */
+export class GetOrgByIDRequest {
+  @IsTrimmedLength(1, 32)
+  id: string;
+}
+
 export class ListOrgsRequest {
   /** Paging: offset, limit (default 100, at most 1000) and order by creation. */
   @ApiPropertyOptional({ type: ListQuery })

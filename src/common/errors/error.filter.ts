@@ -1,0 +1,77 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger, NotFoundException } from '@nestjs/common';
+import { Metadata } from '@grpc/grpc-js';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { Observable, throwError } from 'rxjs';
+import { encodeStatusDetails } from '../grpc/status-details.js';
+import { RouteTable } from '../http/route-table.js';
+import { DomainError } from './domain-error.js';
+import { ErrorKind } from './error-kind.js';
+import { ErrorStatus, statusOf } from './error-status.js';
+import { internalError, translateError } from './error-translation.js';
+
+/** What a gRPC handler's failure becomes: grpc-js sends `code`, `details` as the message, and `metadata` as trailers. */
+export interface GrpcServiceError {
+  code: number;
+  details: string;
+  metadata: Metadata;
+}
+
+/**
+ * The one error filter of every door. Any failure (guard, pipe, parser, router, core, database)
+ * becomes a DomainError, then goes out as `{code, message, details}` with the matching HTTP
+ * status, or as a gRPC status with the details in `grpc-status-details-bin`. Unexpected errors
+ * become INTERNAL "Internal error" with a correlation id; their cause goes to the log only.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  constructor(private readonly routes: RouteTable) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    if (host.getType() === 'rpc') return this.rpc(exception, host);
+    this.http(exception, host);
+  }
+
+  private http(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const error = this.routeError(exception, request, reply) ?? translateError(exception) ?? internalError(request.id);
+    const status = this.logged(statusOf(error), exception, `${request.method} ${request.url}`, request.id);
+    void reply.status(status.httpStatus).header('content-type', 'application/json; charset=utf-8').send(status.body);
+  }
+
+  private rpc(exception: unknown, host: ArgumentsHost): Observable<never> {
+    const correlationId = randomUUID();
+    const error = translateError(exception) ?? internalError(correlationId);
+    const where = `rpc ${host.switchToRpc().getContext()?.constructor?.name === 'Metadata' ? 'gRPC' : 'call'}`;
+    const { body } = this.logged(statusOf(error), exception, where, correlationId);
+    const metadata = new Metadata();
+    metadata.set('grpc-status-details-bin', encodeStatusDetails(body.code, body.message, body.details));
+    const failure: GrpcServiceError = { code: body.code, details: body.message, metadata };
+    return throwError(() => failure);
+  }
+
+  private logged(status: ErrorStatus, exception: unknown, where: string, correlationId: string): ErrorStatus {
+    if (status.kind === ErrorKind.Internal) {
+      const cause = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      this.logger.error(`internal error on ${where} (correlation id ${correlationId}): ${cause}`);
+    } else if (status.kind === ErrorKind.Unavailable) {
+      this.logger.warn(`${where} (correlation id ${correlationId}): ${status.body.message}`);
+    }
+    return status;
+  }
+
+  /** Fastify's "no route": 405 when the path exists with other methods, else 404. */
+  private routeError(exception: unknown, request: FastifyRequest, reply: FastifyReply): DomainError | undefined {
+    if (!(exception instanceof NotFoundException) || request.routeOptions.url) return undefined;
+    const path = request.url.split('?')[0];
+    const allowed = this.routes.methodsFor(path);
+    if (allowed.length > 0) {
+      void reply.header('allow', allowed.join(', '));
+      return new DomainError(ErrorKind.Unimplemented, undefined, `method ${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`);
+    }
+    return new DomainError(ErrorKind.NotFound, undefined, `no route for ${request.method} ${path}`);
+  }
+}

@@ -1,0 +1,78 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { AuthContext } from '../../common/auth/auth-context.js';
+import { Caller } from '../../common/auth/caller-carrier.js';
+import { Permission } from '../../common/auth/route-access.decorator.js';
+import { DetailsResponse } from '../../common/proto/object.dto.js';
+import { MultiFactorType, SecondFactorType } from '../../common/proto/policy-enums.js';
+import { InstanceService } from '../instance/instance.service.js';
+import {
+  AddMultiFactorToLoginPolicyRequest,
+  AddSecondFactorToLoginPolicyRequest,
+  RemoveMultiFactorFromLoginPolicyRequest,
+  RemoveSecondFactorFromLoginPolicyRequest,
+} from '../login-policy/dto/factor-requests.dto.js';
+import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
+import { UpdateLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
+import { GetDefaultLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
+import { toDetailsResponse, toFactorList, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
+import { LoginPolicyService } from '../login-policy/login-policy.service.js';
+
+const SERVICE = 'AdminService';
+
+/** gRPC door of `zitadel.admin.v1.AdminService` for the instance default login policy. */
+@Controller()
+export class InstancePolicyGrpcController {
+  constructor(
+    private readonly policies: LoginPolicyService,
+    private readonly instance: InstanceService,
+  ) {}
+
+  @GrpcMethod(SERVICE, 'GetLoginPolicy')
+  @Permission('iam.policy.read')
+  async getLoginPolicy(): Promise<GetDefaultLoginPolicyResponse> {
+    return { policy: toLoginPolicy(await this.policies.getPolicy(this.instance.defaultPolicyOwner())) };
+  }
+
+  @GrpcMethod(SERVICE, 'UpdateLoginPolicy')
+  @Permission('iam.policy.write')
+  async updateLoginPolicy(@Payload() request: UpdateLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.updateSettings(this.instance.defaultPolicyOwner(), toSettings(request), caller.userId));
+  }
+
+  @GrpcMethod(SERVICE, 'ListLoginPolicySecondFactors')
+  @Permission('iam.policy.read')
+  async listSecondFactors(): Promise<ListLoginPolicySecondFactorsResponse> {
+    return toFactorList(await this.policies.listFactors(this.instance.defaultPolicyOwner(), 'second'), SecondFactorType);
+  }
+
+  @GrpcMethod(SERVICE, 'AddSecondFactorToLoginPolicy')
+  @Permission('iam.policy.write')
+  async addSecondFactor(@Payload() request: AddSecondFactorToLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'second', request.type, caller.userId));
+  }
+
+  @GrpcMethod(SERVICE, 'RemoveSecondFactorFromLoginPolicy')
+  @Permission('iam.policy.write')
+  async removeSecondFactor(@Payload() request: RemoveSecondFactorFromLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.removeFactor(this.instance.defaultPolicyOwner(), 'second', request.type, caller.userId));
+  }
+
+  @GrpcMethod(SERVICE, 'ListLoginPolicyMultiFactors')
+  @Permission('iam.policy.read')
+  async listMultiFactors(): Promise<ListLoginPolicyMultiFactorsResponse> {
+    return toFactorList(await this.policies.listFactors(this.instance.defaultPolicyOwner(), 'multi'), MultiFactorType);
+  }
+
+  @GrpcMethod(SERVICE, 'AddMultiFactorToLoginPolicy')
+  @Permission('iam.policy.write')
+  async addMultiFactor(@Payload() request: AddMultiFactorToLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'multi', request.type, caller.userId));
+  }
+
+  @GrpcMethod(SERVICE, 'RemoveMultiFactorFromLoginPolicy')
+  @Permission('iam.policy.write')
+  async removeMultiFactor(@Payload() request: RemoveMultiFactorFromLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.removeFactor(this.instance.defaultPolicyOwner(), 'multi', request.type, caller.userId));
+  }
+}
