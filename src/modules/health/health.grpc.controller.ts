@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { GrpcMethod } from '@nestjs/microservices';
 import { Observable, from, map } from 'rxjs';
 import { Public } from '../../common/auth/route-access.decorator.js';
@@ -8,6 +9,7 @@ type ServingStatus = 'SERVING' | 'NOT_SERVING';
 
 /** `grpc.health.v1.Health`: SERVING while the database answers, NOT_SERVING otherwise. */
 @Public()
+@ApiExcludeController()
 @Controller()
 export class HealthGrpcController {
   constructor(private readonly readiness: ReadinessService) {}

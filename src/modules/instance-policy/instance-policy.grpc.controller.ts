@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller } from '../../common/auth/caller-carrier.js';
@@ -21,6 +22,7 @@ import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 const SERVICE = 'AdminService';
 
 /** gRPC door of `zitadel.admin.v1.AdminService` for the instance default login policy. */
+@ApiExcludeController()
 @Controller()
 export class InstancePolicyGrpcController {
   constructor(
