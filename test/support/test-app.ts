@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,18 +1,21 @@
+import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
+import { PATTERN_METADATA } from '@nestjs/microservices/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import { after, before, describe, it } from 'node:test';
 import { PERMISSION_KEY, PUBLIC_KEY } from '../../src/common/auth/route-access.decorator.js';
+import { freePort } from '../support/processes.js';
 import { TestApp } from '../support/test-app.js';
 
 describe('deny by default', () => {
   let app: TestApp;
   before(async () => {
-    app = await TestApp.start();
+    app = await TestApp.start({ env: { GRPC_PORT: String(await freePort()) } });
   });
   after(() => app.close());
 
-  it('every route handler declares @Permission or @Public (on itself or its class)', () => {
+  it('every route and gRPC handler declares @Permission, @OrgPermission or @Public (on itself or its class)', () => {
     const handlers: string[] = [];
     const undeclared: string[] = [];
     for (const module of app.app.get(ModulesContainer).values()) {
@@ -20,8 +23,10 @@ describe('deny by default', () => {
         const controller = wrapper.metatype as new (...args: unknown[]) => object;
         for (const name of Object.getOwnPropertyNames(controller.prototype)) {
           const handler = controller.prototype[name as keyof object] as unknown;
-          if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
-          assert.notEqual(Reflect.getMetadata(PATH_METADATA, handler), undefined);
+          if (typeof handler !== 'function') continue;
+          const isRoute = Reflect.getMetadata(METHOD_METADATA, handler) !== undefined && Reflect.getMetadata(PATH_METADATA, handler) !== undefined;
+          const isRpc = Reflect.getMetadata(PATTERN_METADATA, handler) !== undefined;
+          if (!isRoute && !isRpc) continue;
           handlers.push(`${controller.name}.${name}`);
           const declared = [handler, controller].some(
             (target) => Reflect.getMetadata(PERMISSION_KEY, target) !== undefined || Reflect.getMetadata(PUBLIC_KEY, target) === true,
@@ -30,7 +35,8 @@ describe('deny by default', () => {
         }
       }
     }
-    assert.ok(handlers.length >= 11, `found only ${handlers.length} handlers`);
+    // 25 REST routes, 25 gRPC methods, 3 debug routes, 2 health methods
+    assert.ok(handlers.length >= 55, `found only ${handlers.length} handlers`);
     assert.deepEqual(undeclared, []);
   });
 });

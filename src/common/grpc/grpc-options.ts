@@ -1,9 +1,8 @@
-import './well-known-wrappers.js';
 import { ReflectionService } from '@grpc/reflection';
 import { GrpcOptions, Transport } from '@nestjs/microservices';
 import { AppConfig } from '../config/app-config.js';
 import { PROTO_ROOT, SERVICE_PACKAGES, SERVICE_PROTO_FILES } from './proto-files.js';
-import { acceptJsonShapedResponses } from './response-encoding.js';
+import { useJsonShapes } from './json-shaped-methods.js';
 
 /**
  * The gRPC door: our .proto files, decoded to the same JSON-shaped objects the REST door takes
@@ -19,7 +18,7 @@ export function grpcOptions(config: AppConfig, host = '0.0.0.0'): GrpcOptions {
       protoPath: SERVICE_PROTO_FILES,
       loader: { includeDirs: [PROTO_ROOT], keepCase: false, longs: String, enums: String, defaults: true, oneofs: true },
       onLoadPackageDefinition: (definition, server) => {
-        acceptJsonShapedResponses(definition as Record<string, unknown>);
+        useJsonShapes(definition as Record<string, unknown>);
         new ReflectionService(definition).addToServer(server as Parameters<ReflectionService['addToServer']>[0]);
       },
     },

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { InstanceModule } from '../instance/instance.module.js';
 import { EventsController } from './events.controller.js';
+import { EventsGrpcController } from './events.grpc.controller.js';
 import { EventsModule } from './events.module.js';
 import { EventsService } from './events.service.js';
 
 /** The Admin API's ListEvents. */
 @Module({
   imports: [EventsModule, InstanceModule],
-  controllers: [EventsController],
+  controllers: [EventsController, EventsGrpcController],
   providers: [EventsService],
 })
 export class EventHistoryModule {}

@@ -7,10 +7,11 @@ import { MyOrgController } from './my-org.controller.js';
 import { OrgRepository } from './org.repository.js';
 import { OrgService } from './org.service.js';
 import { OrgsAdminController } from './orgs-admin.controller.js';
+import { OrgsGrpcController } from './orgs.grpc.controller.js';
 
 @Module({
   imports: [EventsModule, InstanceModule, LoginPolicyModule],
-  controllers: [MyOrgController, OrgsAdminController],
+  controllers: [MyOrgController, OrgsAdminController, OrgsGrpcController],
   providers: [OrgRepository, OrgService, { provide: OrgDirectory, useExisting: OrgService }],
   exports: [OrgService, OrgDirectory],
 })

@@ -47,3 +47,33 @@ function toValue(value: unknown): Record<string, unknown> {
 function toFields(object: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, toValue(value)]));
 }
+
+/**
+ * The reverse, for requests: a decoded message (proto-loader's object form) in the REST JSON
+ * shape: Timestamps become RFC 3339 strings, Durations seconds strings ("64800s", with a
+ * fractional part kept so validation can refuse it).
+ */
+export function fromProtoObject(type: protobuf.Type, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, fieldValue] of Object.entries(value as Record<string, unknown>)) {
+    const field = type.fields[key];
+    const fieldType = field?.resolve().resolvedType;
+    const convert = (item: unknown) => (fieldType instanceof protobuf.Type ? fromMessage(fieldType, item) : item);
+    out[key] = field?.repeated && Array.isArray(fieldValue) ? fieldValue.map(convert) : convert(fieldValue);
+  }
+  return out;
+}
+
+function fromMessage(type: protobuf.Type, value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const { seconds, nanos } = value as { seconds?: string | number; nanos?: number };
+  switch (type.fullName) {
+    case '.google.protobuf.Timestamp':
+      return new Date(Number(seconds ?? 0) * 1000 + Math.floor((nanos ?? 0) / 1_000_000)).toISOString();
+    case '.google.protobuf.Duration':
+      return nanos ? `${Number(seconds ?? 0)}.${String(nanos).padStart(9, '0')}s` : `${Number(seconds ?? 0)}s`;
+    default:
+      return fromProtoObject(type, value);
+  }
+}

@@ -1,0 +1,20 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Permission } from '../../common/auth/route-access.decorator.js';
+import { ListEventsRequest, ListEventsResponse } from './dto/list-events.dto.js';
+import { toEventFilter, toEventMessage } from './event.mapper.js';
+import { EventsService } from './events.service.js';
+
+/** gRPC door of the Admin API's ListEvents. */
+@ApiExcludeController()
+@Controller()
+export class EventsGrpcController {
+  constructor(private readonly events: EventsService) {}
+
+  @GrpcMethod('AdminService', 'ListEvents')
+  @Permission('events.read')
+  async listEvents(@Payload() request: ListEventsRequest): Promise<ListEventsResponse> {
+    return { events: (await this.events.listEvents(toEventFilter(request))).map(toEventMessage) };
+  }
+}

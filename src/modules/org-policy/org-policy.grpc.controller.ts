@@ -1,0 +1,125 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { AuthContext } from '../../common/auth/auth-context.js';
+import { Caller, TargetOrg } from '../../common/auth/caller-carrier.js';
+import { OrgPermission } from '../../common/auth/route-access.decorator.js';
+import { DetailsResponse } from '../../common/proto/object.dto.js';
+import { MultiFactorType, SecondFactorType } from '../../common/proto/policy-enums.js';
+import { InstanceService } from '../instance/instance.service.js';
+import { AddCustomLoginPolicyRequest } from '../login-policy/dto/add-custom-login-policy.dto.js';
+import {
+  AddMultiFactorToLoginPolicyRequest,
+  AddSecondFactorToLoginPolicyRequest,
+  RemoveMultiFactorFromLoginPolicyRequest,
+  RemoveSecondFactorFromLoginPolicyRequest,
+} from '../login-policy/dto/factor-requests.dto.js';
+import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
+import { UpdateCustomLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
+import { GetDefaultLoginPolicyResponse, GetLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
+import { toDetailsResponse, toFactorList, toFactorLists, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
+import { LoginPolicyService } from '../login-policy/login-policy.service.js';
+
+const SERVICE = 'ManagementService';
+
+/** gRPC door of `zitadel.management.v1.ManagementService` for an org's login policy. */
+@ApiExcludeController()
+@Controller()
+export class OrgPolicyGrpcController {
+  constructor(
+    private readonly policies: LoginPolicyService,
+    private readonly instance: InstanceService,
+  ) {}
+
+  @GrpcMethod(SERVICE, 'GetLoginPolicy')
+  @OrgPermission('policy.read')
+  async getLoginPolicy(@TargetOrg() orgId: string): Promise<GetLoginPolicyResponse> {
+    const policy = toLoginPolicy(await this.policies.getPolicy(this.instance.orgPolicyOwner(orgId)));
+    return { policy, isDefault: policy.isDefault };
+  }
+
+  @GrpcMethod(SERVICE, 'GetDefaultLoginPolicy')
+  @OrgPermission('policy.read')
+  async getDefaultLoginPolicy(@TargetOrg() orgId: string): Promise<GetDefaultLoginPolicyResponse> {
+    return { policy: toLoginPolicy(await this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId))) };
+  }
+
+  @GrpcMethod(SERVICE, 'AddCustomLoginPolicy')
+  @OrgPermission('policy.write')
+  async addCustomLoginPolicy(
+    @Payload() request: AddCustomLoginPolicyRequest,
+    @TargetOrg() orgId: string,
+    @Caller() caller: AuthContext,
+  ): Promise<DetailsResponse> {
+    const owner = this.instance.orgPolicyOwner(orgId);
+    return toDetailsResponse(await this.policies.addCustomPolicy(owner, toSettings(request), toFactorLists(request), caller.userId));
+  }
+
+  @GrpcMethod(SERVICE, 'UpdateCustomLoginPolicy')
+  @OrgPermission('policy.write')
+  async updateCustomLoginPolicy(
+    @Payload() request: UpdateCustomLoginPolicyRequest,
+    @TargetOrg() orgId: string,
+    @Caller() caller: AuthContext,
+  ): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.updateSettings(this.instance.orgPolicyOwner(orgId), toSettings(request), caller.userId));
+  }
+
+  @GrpcMethod(SERVICE, 'ResetLoginPolicyToDefault')
+  @OrgPermission('policy.delete')
+  async resetLoginPolicyToDefault(@TargetOrg() orgId: string, @Caller() caller: AuthContext): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.resetToDefault(this.instance.orgPolicyOwner(orgId), caller.userId));
+  }
+
+  @GrpcMethod(SERVICE, 'ListLoginPolicySecondFactors')
+  @OrgPermission('policy.read')
+  async listSecondFactors(@TargetOrg() orgId: string): Promise<ListLoginPolicySecondFactorsResponse> {
+    return toFactorList(await this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'second'), SecondFactorType);
+  }
+
+  @GrpcMethod(SERVICE, 'AddSecondFactorToLoginPolicy')
+  @OrgPermission('policy.write')
+  async addSecondFactor(
+    @Payload() request: AddSecondFactorToLoginPolicyRequest,
+    @TargetOrg() orgId: string,
+    @Caller() caller: AuthContext,
+  ): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.addFactor(this.instance.orgPolicyOwner(orgId), 'second', request.type, caller.userId));
+  }
+
+  @GrpcMethod(SERVICE, 'RemoveSecondFactorFromLoginPolicy')
+  @OrgPermission('policy.write')
+  async removeSecondFactor(
+    @Payload() request: RemoveSecondFactorFromLoginPolicyRequest,
+    @TargetOrg() orgId: string,
+    @Caller() caller: AuthContext,
+  ): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.removeFactor(this.instance.orgPolicyOwner(orgId), 'second', request.type, caller.userId));
+  }
+
+  @GrpcMethod(SERVICE, 'ListLoginPolicyMultiFactors')
+  @OrgPermission('policy.read')
+  async listMultiFactors(@TargetOrg() orgId: string): Promise<ListLoginPolicyMultiFactorsResponse> {
+    return toFactorList(await this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'multi'), MultiFactorType);
+  }
+
+  @GrpcMethod(SERVICE, 'AddMultiFactorToLoginPolicy')
+  @OrgPermission('policy.write')
+  async addMultiFactor(
+    @Payload() request: AddMultiFactorToLoginPolicyRequest,
+    @TargetOrg() orgId: string,
+    @Caller() caller: AuthContext,
+  ): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.addFactor(this.instance.orgPolicyOwner(orgId), 'multi', request.type, caller.userId));
+  }
+
+  @GrpcMethod(SERVICE, 'RemoveMultiFactorFromLoginPolicy')
+  @OrgPermission('policy.write')
+  async removeMultiFactor(
+    @Payload() request: RemoveMultiFactorFromLoginPolicyRequest,
+    @TargetOrg() orgId: string,
+    @Caller() caller: AuthContext,
+  ): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.removeFactor(this.instance.orgPolicyOwner(orgId), 'multi', request.type, caller.userId));
+  }
+}
