@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RFC3339_MS } from '../support/assertions.js';
+import { GrpcTestClient } from '../support/grpc-client.js';
 import { freePort, runScript, startService, stop } from '../support/processes.js';
 
 describe('the service as a process (npm start, npm run token)', () => {
@@ -15,7 +16,8 @@ describe('the service as a process (npm start, npm run token)', () => {
 
   it('starts on the embedded database and answers the quick-start call with a minted IAM_OWNER token', async () => {
     const port = await freePort();
-    const service = await startService({ DATA_DIR: dataDir }, port);
+    const grpcPort = await freePort();
+    const service = await startService({ DATA_DIR: dataDir, GRPC_PORT: String(grpcPort) }, port);
     try {
       const minted = await runScript('dist/src/cli/mint-token.js', ['--role', 'IAM_OWNER'], { DATA_DIR: dataDir });
       assert.equal(minted.code, 0, minted.stderr);
@@ -36,6 +38,10 @@ describe('the service as a process (npm start, npm run token)', () => {
       const docs = await fetch(`http://127.0.0.1:${port}/docs/openapi.json`);
       assert.equal(docs.status, 200);
       assert.equal((await fetch(`http://127.0.0.1:${port}/docs`)).status, 200);
+      const health = new GrpcTestClient(`127.0.0.1:${grpcPort}`, 'health');
+      const serving = await health.call('Check', {});
+      health.close();
+      assert.deepEqual(serving, { ok: true, response: { status: 'SERVING' } });
     } finally {
       assert.equal(await stop(service), 0, 'SIGTERM ends the service cleanly');
     }

@@ -18,7 +18,7 @@ export interface Finished {
 /** Runs a compiled script of this project to its end. */
 export function runScript(script: string, args: string[], env: Record<string, string>): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', GRPC_PORT: '0', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -31,7 +31,7 @@ export function runScript(script: string, args: string[], env: Record<string, st
 /** Starts the service as `npm start` does and waits until /debug/healthz answers. */
 export async function startService(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env, HTTP_PORT: String(port) },
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', GRPC_PORT: '0', ...env, HTTP_PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
