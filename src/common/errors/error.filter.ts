@@ -45,8 +45,7 @@ export class ErrorFilter implements ExceptionFilter {
   private rpc(exception: unknown, host: ArgumentsHost): Observable<never> {
     const correlationId = randomUUID();
     const error = translateError(exception) ?? internalError(correlationId);
-    const where = `rpc ${host.switchToRpc().getContext()?.constructor?.name === 'Metadata' ? 'gRPC' : 'call'}`;
-    const { body } = this.logged(statusOf(error), exception, where, correlationId);
+    const { body } = this.logged(statusOf(error), exception, 'an RPC call', correlationId);
     const metadata = new Metadata();
     metadata.set('grpc-status-details-bin', encodeStatusDetails(body.code, body.message, body.details));
     const failure: GrpcServiceError = { code: body.code, details: body.message, metadata };
