@@ -6,7 +6,7 @@ import { ErrorKind } from '../errors/error-kind.js';
 import { AuthContext } from './auth-context.js';
 import { Authenticator } from './authenticator.service.js';
 import { CallerCarrier, callerCarrier } from './caller-carrier.js';
-import { OrgDirectory } from './org-directory.js';
+import { OrgDirectory, orgNotFound } from './org-directory.js';
 import { ORG_HEADER, PERMISSION_KEY, PUBLIC_KEY, RequiredPermission } from './route-access.decorator.js';
 
 export const PERMISSION_DENIED_ID = 'AUTH-5mWD2';
@@ -46,7 +46,7 @@ export class AccessGuard implements CanActivate {
     }
     const orgId = this.targetOrg(carrier, caller);
     if (!caller.canInOrg(required.permission, orgId)) throw permissionDenied();
-    if (!(await this.orgs.isActive(orgId))) throw new DomainError(ErrorKind.NotFound, 'Org-n0tFd', 'Organisation not found');
+    if (!(await this.orgs.isActive(orgId))) throw orgNotFound();
     carrier.attach(caller, orgId);
     return true;
   }

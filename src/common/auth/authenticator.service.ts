@@ -4,7 +4,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { ErrorKind } from '../errors/error-kind.js';
 import { AuthContext } from './auth-context.js';
 import { authContextFromClaims } from './role-claim.js';
-import { TokenVerifier } from './token-verifier.service.js';
+import { TokenVerifier, invalidToken } from './token-verifier.service.js';
 
 /** Turns an `authorization` header value (from any door) into the verified caller. */
 @Injectable()
@@ -19,7 +19,7 @@ export class Authenticator {
       throw new DomainError(ErrorKind.Unauthenticated, undefined, 'auth header missing');
     }
     const match = /^bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) throw new DomainError(ErrorKind.Unauthenticated, 'AUTH-7fs1e', 'Errors.Token.Invalid');
+    if (!match) throw invalidToken();
     const claims = await this.verifier.verify(match[1]);
     return authContextFromClaims(claims, this.config.rolePermissions);
   }

@@ -8,8 +8,8 @@ import { loadOrCreateDevelopmentKey } from './development-key.js';
 /** What ZITADEL signs with, plus the other asymmetric algorithms we accept. HS* and none never. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256', 'PS256', 'EdDSA'];
 
-const INVALID_TOKEN_ID = 'AUTH-7fs1e';
-const INVALID_TOKEN_MESSAGE = 'Errors.Token.Invalid';
+/** The answer to any token that is not valid (ZITADEL's id and text). */
+export const invalidToken = () => new DomainError(ErrorKind.Unauthenticated, 'AUTH-7fs1e', 'Errors.Token.Invalid');
 
 /**
  * Verifies bearer tokens: against the issuer's JWKS (found by OIDC discovery unless configured),
@@ -44,7 +44,7 @@ export class TokenVerifier {
       return new DomainError(ErrorKind.Unavailable, undefined, 'Service unavailable: the token issuer cannot be reached');
     }
     this.logger.debug(`token rejected (${code}): ${(error as Error).message}`);
-    return new DomainError(ErrorKind.Unauthenticated, INVALID_TOKEN_ID, INVALID_TOKEN_MESSAGE);
+    return invalidToken();
   }
 
   private keys(): Promise<JWTVerifyGetKey> {

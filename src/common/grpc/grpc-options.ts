@@ -9,11 +9,11 @@ import { useJsonShapes } from './json-shaped-methods.js';
  * (camelCase, enums as names, 64-bit numbers as strings, all fields present), plus server
  * reflection. Health is a regular handler (grpc.health.v1).
  */
-export function grpcOptions(config: AppConfig, host = '0.0.0.0'): GrpcOptions {
+export function grpcOptions(config: AppConfig): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {
-      url: `${host}:${config.grpcPort}`,
+      url: `0.0.0.0:${config.grpcPort}`,
       package: SERVICE_PACKAGES,
       protoPath: SERVICE_PROTO_FILES,
       loader: { includeDirs: [PROTO_ROOT], keepCase: false, longs: String, enums: String, defaults: true, oneofs: true },

@@ -3,7 +3,7 @@ import { MultiFactorType, PasswordlessType, SecondFactorType } from '../../commo
 import { ProtoEnum } from '../../common/proto/proto-enum.js';
 import { duration, parseDuration, timestamp, uint64 } from '../../common/proto/wire-format.js';
 import { LoginPolicySettingsRequest } from './dto/login-policy-settings.dto.js';
-import { LoginPolicy } from './dto/login-policy.dto.js';
+import { GetLoginPolicyResponse, LoginPolicy } from './dto/login-policy.dto.js';
 import { ChangeDetails, FactorLists, LoginPolicySettings, LoginPolicyState } from './login-policy.model.js';
 import { FactorListView } from './login-policy.service.js';
 
@@ -61,6 +61,12 @@ export function toLoginPolicy(policy: LoginPolicyState): LoginPolicy {
     forceMfaLocalOnly: s.forceMfaLocalOnly,
     useDefaultUriForNotificationLinks: s.useDefaultUriForNotificationLinks,
   };
+}
+
+/** Management GetLoginPolicy, with the deprecated top-level `isDefault` ZITADEL's clients still read. */
+export function toGetLoginPolicyResponse(policy: LoginPolicyState): GetLoginPolicyResponse {
+  const message = toLoginPolicy(policy);
+  return { policy: message, isDefault: message.isDefault };
 }
 
 /** Settings from a validated request; absent fields take their protobuf zero value. */

@@ -13,7 +13,7 @@ import { AddMultiFactorToLoginPolicyRequest, AddSecondFactorToLoginPolicyRequest
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateCustomLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse, GetLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
-import { toDetailsResponse, toFactorList, toFactorLists, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
+import { toDetailsResponse, toFactorList, toFactorLists, toGetLoginPolicyResponse, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 
 const TYPE_PARAM = { name: 'type', description: 'The factor, by name or number.' };
@@ -41,8 +41,7 @@ export class OrgPolicyController {
   })
   @ApiOkResponse({ type: GetLoginPolicyResponse })
   async getLoginPolicy(@TargetOrg() orgId: string): Promise<GetLoginPolicyResponse> {
-    const policy = toLoginPolicy(await this.policies.getPolicy(this.instance.orgPolicyOwner(orgId)));
-    return { policy, isDefault: policy.isDefault };
+    return toGetLoginPolicyResponse(await this.policies.getPolicy(this.instance.orgPolicyOwner(orgId)));
   }
 
   @Get('default/login')

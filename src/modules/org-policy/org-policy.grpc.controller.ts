@@ -17,7 +17,7 @@ import {
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateCustomLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse, GetLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
-import { toDetailsResponse, toFactorList, toFactorLists, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
+import { toDetailsResponse, toFactorList, toFactorLists, toGetLoginPolicyResponse, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 
 const SERVICE = 'ManagementService';
@@ -34,8 +34,7 @@ export class OrgPolicyGrpcController {
   @GrpcMethod(SERVICE, 'GetLoginPolicy')
   @OrgPermission('policy.read')
   async getLoginPolicy(@TargetOrg() orgId: string): Promise<GetLoginPolicyResponse> {
-    const policy = toLoginPolicy(await this.policies.getPolicy(this.instance.orgPolicyOwner(orgId)));
-    return { policy, isDefault: policy.isDefault };
+    return toGetLoginPolicyResponse(await this.policies.getPolicy(this.instance.orgPolicyOwner(orgId)));
   }
 
   @GrpcMethod(SERVICE, 'GetDefaultLoginPolicy')

@@ -27,7 +27,7 @@ export class MyOrgController {
   @ApiOkResponse({ type: AddOrgResponse })
   @ApiErrors({ badRequest: '`name` missing, empty or longer than 200 characters.' })
   async addOrg(@Body() request: AddOrgRequest, @Caller() caller: AuthContext): Promise<AddOrgResponse> {
-    const created = await this.orgs.addOrg(request.name.trim(), caller.userId);
+    const created = await this.orgs.addOrg(request.name, caller.userId);
     return { id: created.id, details: toObjectDetails(created.details) };
   }
 

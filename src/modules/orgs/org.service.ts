@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OrgDirectory } from '../../common/auth/org-directory.js';
+import { OrgDirectory, orgNotFound } from '../../common/auth/org-directory.js';
 import { TransactionRunner } from '../../common/database/transaction-runner.service.js';
 import { newNumericId } from '../../common/ids/numeric-id.js';
 import { EventStoreRepository } from '../events/event-store.repository.js';
@@ -7,7 +7,6 @@ import { InstanceService } from '../instance/instance.service.js';
 import { ChangeDetails } from '../login-policy/login-policy.model.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 import { orgOwner } from '../login-policy/policy-level.js';
-import { orgNotFound } from './org.errors.js';
 import { Org } from './org.model.js';
 import { OrgRepository } from './org.repository.js';
 
@@ -28,7 +27,9 @@ export class OrgService implements OrgDirectory {
     private readonly policies: LoginPolicyService,
   ) {}
 
-  addOrg(name: string, creator: string): Promise<{ id: string; details: ChangeDetails }> {
+  /** Creates an org; surrounding white space of the name is not kept. */
+  addOrg(rawName: string, creator: string): Promise<{ id: string; details: ChangeDetails }> {
+    const name = rawName.trim();
     const instanceId = this.instance.id;
     const id = newNumericId();
     return this.transactions.run(async (tx) => {

@@ -20,7 +20,7 @@ export class OrgsGrpcController {
   @GrpcMethod('ManagementService', 'AddOrg')
   @Permission('org.create')
   async addOrg(@Payload() request: AddOrgRequest, @Caller() caller: AuthContext): Promise<AddOrgResponse> {
-    const created = await this.orgs.addOrg(request.name.trim(), caller.userId);
+    const created = await this.orgs.addOrg(request.name, caller.userId);
     return { id: created.id, details: toObjectDetails(created.details) };
   }
 
