@@ -3,6 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
+import { BusConnections } from './common/bus/bus-connections.service.js';
 import { AppConfig } from './common/config/app-config.js';
 import { BODY_LIMIT_BYTES, installJsonBodyParser } from './common/http/json-body-parser.js';
 import { RouteTable } from './common/http/route-table.js';
@@ -41,11 +42,16 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   setupSwagger(app);
   if (config.grpcPort > 0) app.connectMicroservice(grpcOptions(config), { inheritAppConfig: true });
+  const busRequests = app.get(BusConnections).requestServer;
+  if (busRequests) app.connectMicroservice({ strategy: busRequests }, { inheritAppConfig: true });
   await app.init();
   return app;
 }
 
-/** Opens the doors: gRPC (when GRPC_PORT is not 0), then HTTP. */
+/**
+ * Opens the doors: gRPC (when GRPC_PORT is not 0) and the bus request listener (which connects
+ * in the background, so a bus outage never holds up start-up), then HTTP.
+ */
 export async function startListening(app: NestFastifyApplication, config: AppConfig, host = '0.0.0.0', httpPort = config.httpPort): Promise<void> {
   await app.startAllMicroservices();
   await app.listen({ port: httpPort, host });

@@ -2,14 +2,17 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AccessGuard } from './common/auth/access.guard.js';
 import { AuthModule } from './common/auth/auth.module.js';
+import { BusModule } from './common/bus/bus.module.js';
 import { AppConfig } from './common/config/app-config.js';
 import { ConfigModule } from './common/config/config.module.js';
 import { DatabaseModule } from './common/database/database.module.js';
 import { ErrorFilter } from './common/errors/error.filter.js';
+import { MetricsModule } from './common/metrics/metrics.module.js';
 import { RouteTable } from './common/http/route-table.js';
 import { RequestValidationPipe } from './common/validation/request-validation.pipe.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { EventHistoryModule } from './modules/events/event-history.module.js';
+import { OutboxModule } from './modules/events/outbox/outbox.module.js';
 import { InstancePolicyModule } from './modules/instance-policy/instance-policy.module.js';
 import { OrgPolicyModule } from './modules/org-policy/org-policy.module.js';
 import { OrgsModule } from './modules/orgs/orgs.module.js';
@@ -23,12 +26,15 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        MetricsModule,
+        BusModule,
         AuthModule,
         HealthModule,
         InstancePolicyModule,
         OrgsModule,
         OrgPolicyModule,
         EventHistoryModule,
+        OutboxModule,
       ],
       providers: [
         { provide: RouteTable, useValue: routes },

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp, startListening } from './app.factory.js';
+import { AppConfig } from './common/config/app-config.js';
 import { ConfigError } from './common/config/config-error.js';
 import { loadConfig } from './common/config/load-config.js';
 
@@ -24,7 +25,14 @@ async function main(): Promise<void> {
     });
   }
   const grpc = config.grpcPort > 0 ? `gRPC on port ${config.grpcPort}` : 'gRPC off';
-  logger.log(`listening on http://0.0.0.0:${config.httpPort} (docs at /docs), ${grpc}; database: ${where}; tokens: ${auth}`);
+  logger.log(`listening on http://0.0.0.0:${config.httpPort} (docs at /docs), ${grpc}; database: ${where}; tokens: ${auth}; bus: ${busSummary(config)}`);
+}
+
+function busSummary(config: AppConfig): string {
+  if (config.bus.transport === 'none') return 'none';
+  const url = new URL(config.bus.url);
+  if (url.password) url.password = '***';
+  return `${config.bus.transport} at ${url.toString()} (events${config.bus.serveRequests ? ' and API requests' : ''})`;
 }
 
 main().catch((error: unknown) => {

@@ -19,7 +19,7 @@ describe('configuration', () => {
     assert.equal(config.grpcPort, 50051);
     assert.deepEqual(config.database, { kind: 'sqlite', file: '/tmp/lpf-defaults/login-policy-factors.sqlite' });
     assert.equal(config.auth.mode, 'development');
-    assert.equal(config.bus.transport, 'none');
+    assert.deepEqual(config.bus, { transport: 'none' });
     assert.equal(config.migrationsRun, true);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.instanceId, undefined);
@@ -39,6 +39,24 @@ describe('configuration', () => {
     assert.equal(config.grpcPort, 0);
   });
 
+  it('reads the bus: a default URL per transport, requests served on queue zitadel.api unless configured', () => {
+    assert.deepEqual(loadConfig({ BUS_TRANSPORT: 'nats' }).bus, {
+      transport: 'nats',
+      url: 'nats://127.0.0.1:4222',
+      serveRequests: true,
+      requestQueue: 'zitadel.api',
+    });
+    assert.equal((loadConfig({ BUS_TRANSPORT: 'rmq' }).bus as { url: string }).url, 'amqp://guest:guest@127.0.0.1:5672');
+    assert.equal((loadConfig({ BUS_TRANSPORT: 'redis' }).bus as { url: string }).url, 'redis://127.0.0.1:6379');
+    assert.equal((loadConfig({ BUS_TRANSPORT: 'mqtt' }).bus as { url: string }).url, 'mqtt://127.0.0.1:1883');
+    assert.deepEqual(loadConfig({ BUS_TRANSPORT: 'rmq', BUS_URL: 'amqps://u:p@mq:5671/vh', BUS_REQUESTS: 'false', BUS_REQUEST_QUEUE: 'factors-api' }).bus, {
+      transport: 'rmq',
+      url: 'amqps://u:p@mq:5671/vh',
+      serveRequests: false,
+      requestQueue: 'factors-api',
+    });
+  });
+
   for (const [env, message] of [
     [{ HTTP_PORT: '70000' }, /HTTP_PORT must be an integer from 1 to 65535, got "70000"/],
     [{ INSTANCE_ID: 'abc' }, /INSTANCE_ID must be a numeric string/],
@@ -48,7 +66,12 @@ describe('configuration', () => {
     [{ MIGRATIONS_RUN: 'maybe' }, /MIGRATIONS_RUN must be true or false/],
     [{ AUTH_ROLE_PERMISSIONS: '{"X": ["fly"]}' }, /AUTH_ROLE_PERMISSIONS role X: every entry must be one of/],
     [{ AUTH_ROLE_PERMISSIONS: '[1]' }, /AUTH_ROLE_PERMISSIONS must be a JSON object/],
-    [{ BUS_TRANSPORT: 'nats' }, /BUS_TRANSPORT=nats: this version does not publish to a message bus yet/],
+    [{ BUS_TRANSPORT: 'kafka' }, /BUS_TRANSPORT=kafka is not available in this version; use nats, rmq, redis or mqtt/],
+    [{ BUS_TRANSPORT: 'nats', BUS_URL: 'amqp://h:5672' }, /BUS_URL must be a URL \(nats: or tls:\), got "amqp:\/\/h:5672"/],
+    [{ BUS_TRANSPORT: 'rmq', BUS_URL: 'not a url' }, /BUS_URL must be a URL \(amqp: or amqps:\)/],
+    [{ BUS_URL: 'nats://h:4222' }, /BUS_URL needs BUS_TRANSPORT to name a transport/],
+    [{ BUS_TRANSPORT: 'mqtt', BUS_REQUEST_QUEUE: 'a/b' }, /BUS_REQUEST_QUEUE must be 1 to 200 letters, digits/],
+    [{ BUS_TRANSPORT: 'redis', BUS_REQUESTS: 'sometimes' }, /BUS_REQUESTS must be true or false/],
   ] as const) {
     it(`refuses ${JSON.stringify(env)}`, () => {
       assert.throws(() => loadConfig(env), message);

@@ -7,7 +7,7 @@ interface Verified {
   targetOrgId?: string;
 }
 
-/** gRPC metadata, as grpc-js hands it to a handler. */
+/** gRPC metadata as grpc-js hands it to a handler, or the metadata of a bus request (BusMetadata). */
 interface MetadataLike {
   get(key: string): (string | Buffer)[];
 }

@@ -8,6 +8,19 @@ export type AuthConfig =
 
 export const BUS_TRANSPORTS = ['none', 'nats', 'rmq', 'redis', 'mqtt', 'kafka'] as const;
 export type BusTransport = (typeof BUS_TRANSPORTS)[number];
+/** The transports this version connects to (kafka is named by the contract but not offered yet). */
+export type ActiveBusTransport = Exclude<BusTransport, 'none' | 'kafka'>;
+
+export type BusConfig =
+  | { transport: 'none' }
+  | {
+      transport: ActiveBusTransport;
+      url: string;
+      /** Whether this process answers API requests arriving on the bus (events are published either way). */
+      serveRequests: boolean;
+      /** RabbitMQ queue, NATS queue group and MQTT shared-subscription group of the API requests. */
+      requestQueue: string;
+    };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -28,7 +41,7 @@ export class AppConfig {
   /** Minimum pause between two JWKS downloads triggered by an unknown `kid`. */
   readonly jwksCooldownMs: number;
   readonly rolePermissions: ReadonlyMap<string, ReadonlySet<Permission>>;
-  readonly bus: { transport: BusTransport; url?: string };
+  readonly bus: BusConfig;
   readonly migrationsRun: boolean;
   readonly logLevel: LogLevel;
 

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { parseRolePermissions } from '../auth/role-permissions.js';
-import { AppConfig, AuthConfig, BUS_TRANSPORTS, BusTransport, DatabaseConfig, LOG_LEVELS, LogLevel } from './app-config.js';
+import { ActiveBusTransport, AppConfig, AuthConfig, BUS_TRANSPORTS, BusConfig, BusTransport, DatabaseConfig, LOG_LEVELS, LogLevel } from './app-config.js';
 import { ConfigError } from './config-error.js';
 
 export type Environment = Record<string, string | undefined>;
@@ -124,11 +124,31 @@ function rolePermissions(raw: string | undefined): AppConfig['rolePermissions'] 
   }
 }
 
-function bus(read: Reader): AppConfig['bus'] {
+/** Where each transport's broker is by default, and the URL schemes it accepts. */
+const BUS_URLS: Record<ActiveBusTransport, { fallback: string; protocols: string[] }> = {
+  nats: { fallback: 'nats://127.0.0.1:4222', protocols: ['nats:', 'tls:'] },
+  rmq: { fallback: 'amqp://guest:guest@127.0.0.1:5672', protocols: ['amqp:', 'amqps:'] },
+  redis: { fallback: 'redis://127.0.0.1:6379', protocols: ['redis:', 'rediss:'] },
+  mqtt: { fallback: 'mqtt://127.0.0.1:1883', protocols: ['mqtt:', 'mqtts:', 'ws:', 'wss:'] },
+};
+
+function bus(read: Reader): BusConfig {
   const transport = oneOf<BusTransport>(read, 'BUS_TRANSPORT', BUS_TRANSPORTS, 'none');
-  const busUrl = read('BUS_URL');
-  if (transport !== 'none') {
-    throw new ConfigError(`BUS_TRANSPORT=${transport}: this version does not publish to a message bus yet; use none`);
+  if (transport === 'none') {
+    for (const name of ['BUS_URL', 'BUS_REQUESTS', 'BUS_REQUEST_QUEUE']) {
+      if (read(name) !== undefined) throw new ConfigError(`${name} needs BUS_TRANSPORT to name a transport (nats, rmq, redis or mqtt)`);
+    }
+    return { transport };
   }
-  return { transport, url: busUrl };
+  if (transport === 'kafka') {
+    throw new ConfigError('BUS_TRANSPORT=kafka is not available in this version; use nats, rmq, redis or mqtt');
+  }
+  const { fallback, protocols } = BUS_URLS[transport];
+  const raw = read('BUS_URL');
+  if (raw !== undefined) url('BUS_URL', raw, protocols);
+  const requestQueue = read('BUS_REQUEST_QUEUE') ?? 'zitadel.api';
+  if (!/^[A-Za-z0-9._-]{1,200}$/.test(requestQueue)) {
+    throw new ConfigError(`BUS_REQUEST_QUEUE must be 1 to 200 letters, digits, ".", "_" or "-", got "${requestQueue}"`);
+  }
+  return { transport, url: raw ?? fallback, serveRequests: boolean(read, 'BUS_REQUESTS', true), requestQueue };
 }

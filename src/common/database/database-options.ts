@@ -3,8 +3,9 @@ import { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema.js';
 import { Orgs1763900000000 } from './migrations/1763900000000-orgs.js';
+import { EventOutbox1764400000000 } from './migrations/1764400000000-event-outbox.js';
 
-export const MIGRATIONS = [InitialSchema1763800000000, Orgs1763900000000];
+export const MIGRATIONS = [InitialSchema1763800000000, Orgs1763900000000, EventOutbox1764400000000];
 
 /** The TypeORM options of the app and of the migration CLI (`ormconfig.ts`): one definition. */
 export function databaseOptions(config: Pick<AppConfig, 'database' | 'migrationsRun'>): DataSourceOptions {

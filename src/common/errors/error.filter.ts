@@ -3,6 +3,7 @@ import { Metadata } from '@grpc/grpc-js';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Observable, throwError } from 'rxjs';
+import { BusMetadata } from '../bus/bus-metadata.js';
 import { encodeStatusDetails } from '../grpc/status-details.js';
 import { RouteTable } from '../http/route-table.js';
 import { DomainError } from './domain-error.js';
@@ -20,8 +21,9 @@ export interface GrpcServiceError {
 /**
  * The one error filter of every door. Any failure (guard, pipe, parser, router, core, database)
  * becomes a DomainError, then goes out as `{code, message, details}` with the matching HTTP
- * status, or as a gRPC status with the details in `grpc-status-details-bin`. Unexpected errors
- * become INTERNAL "Internal error" with a correlation id; their cause goes to the log only.
+ * status, as a gRPC status with the details in `grpc-status-details-bin`, or as the error object
+ * of a bus reply. Unexpected errors become INTERNAL "Internal error" with a correlation id; their
+ * cause goes to the log only.
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -45,6 +47,12 @@ export class ErrorFilter implements ExceptionFilter {
   private rpc(exception: unknown, host: ArgumentsHost): Observable<never> {
     const correlationId = randomUUID();
     const error = translateError(exception) ?? internalError(correlationId);
+    const context: unknown = host.switchToRpc().getContext();
+    if (context instanceof BusMetadata) {
+      // the bus door replies with the error object itself (Nest sends it as the reply's `err`)
+      const { body } = this.logged(statusOf(error), exception, `bus request ${context.pattern}`, correlationId);
+      return throwError(() => body);
+    }
     const { body } = this.logged(statusOf(error), exception, 'an RPC call', correlationId);
     const metadata = new Metadata();
     metadata.set('grpc-status-details-bin', encodeStatusDetails(body.code, body.message, body.details));

@@ -1,16 +1,25 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../common/config/app-config.js';
 import { Transaction } from '../../common/database/transaction.js';
 import { EventEntity } from './event.entity.js';
+import { OutboxEntryEntity } from './outbox/outbox-entry.entity.js';
 import { EventFilter } from './event-filter.js';
 import { AggregateRef, AggregateType, EventDraft, StoredEvent } from './stored-event.js';
 
 /**
  * Appends events inside the caller's transaction with the aggregate's next sequences. Two
  * writers that read the same last sequence collide on the unique key; the transaction runner
- * then runs the losing command again.
+ * then runs the losing command again. With a message bus configured, each event also enters the
+ * outbox in the same transaction, so it is published if and only if it is stored.
  */
 @Injectable()
 export class EventStoreRepository {
+  private readonly publishing: boolean;
+
+  constructor(config: AppConfig) {
+    this.publishing = config.bus.transport !== 'none';
+  }
+
   async append(tx: Transaction, aggregate: AggregateRef, drafts: EventDraft[], creator: string): Promise<StoredEvent[]> {
     const last = await tx
       .createQueryBuilder(EventEntity, 'event')
@@ -50,6 +59,7 @@ export class EventStoreRepository {
         createdAt,
       });
     }
+    if (this.publishing) await tx.insert(OutboxEntryEntity, stored.map((event) => ({ position: event.position })));
     return stored;
   }
 
@@ -77,7 +87,7 @@ export class EventStoreRepository {
   }
 }
 
-function toStoredEvent(row: EventEntity): StoredEvent {
+export function toStoredEvent(row: EventEntity): StoredEvent {
   return {
     position: Number(row.position),
     instanceId: row.instanceId,

@@ -2,7 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../../common/auth/route-access.decorator.js';
-import { MetricsService } from './metrics.service.js';
+import { MetricsService } from '../../common/metrics/metrics.service.js';
 import { ReadinessService } from './readiness.service.js';
 
 /** Operational endpoints for load balancers and scrapers; no token needed. */

@@ -2,12 +2,11 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller.js';
 import { HealthGrpcController } from './health.grpc.controller.js';
-import { MetricsService } from './metrics.service.js';
 import { ReadinessService } from './readiness.service.js';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController, HealthGrpcController],
-  providers: [ReadinessService, MetricsService],
+  providers: [ReadinessService],
 })
 export class HealthModule {}

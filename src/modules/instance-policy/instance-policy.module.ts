@@ -2,11 +2,11 @@ import { Module } from '@nestjs/common';
 import { InstanceModule } from '../instance/instance.module.js';
 import { LoginPolicyModule } from '../login-policy/login-policy.module.js';
 import { InstancePolicyController } from './instance-policy.controller.js';
-import { InstancePolicyGrpcController } from './instance-policy.grpc.controller.js';
+import { InstancePolicyRpcController } from './instance-policy.rpc.controller.js';
 
 /** The Admin API doors onto the login-policy core, for the instance default. */
 @Module({
   imports: [LoginPolicyModule, InstanceModule],
-  controllers: [InstancePolicyController, InstancePolicyGrpcController],
+  controllers: [InstancePolicyController, InstancePolicyRpcController],
 })
 export class InstancePolicyModule {}

@@ -7,11 +7,11 @@ import { MyOrgController } from './my-org.controller.js';
 import { OrgRepository } from './org.repository.js';
 import { OrgService } from './org.service.js';
 import { OrgsAdminController } from './orgs-admin.controller.js';
-import { OrgsGrpcController } from './orgs.grpc.controller.js';
+import { OrgsRpcController } from './orgs.rpc.controller.js';
 
 @Module({
   imports: [EventsModule, InstanceModule, LoginPolicyModule],
-  controllers: [MyOrgController, OrgsAdminController, OrgsGrpcController],
+  controllers: [MyOrgController, OrgsAdminController, OrgsRpcController],
   providers: [OrgRepository, OrgService, { provide: OrgDirectory, useExisting: OrgService }],
   exports: [OrgService, OrgDirectory],
 })

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { RpcMethod } from '../../common/bus/rpc-method.decorator.js';
 import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller, TargetOrg } from '../../common/auth/caller-carrier.js';
 import { OrgPermission, Permission } from '../../common/auth/route-access.decorator.js';
@@ -11,38 +12,38 @@ import { AddOrgRequest, AddOrgResponse, GetOrgByIDRequest, GetOrgResponse, ListO
 import { toListOrgsResponse, toOrgMessage } from './org.mapper.js';
 import { OrgService } from './org.service.js';
 
-/** gRPC doors of the org registry: AddOrg, GetMyOrg, RemoveOrg (Management) and ListOrgs, GetOrgByID (Admin). */
+/** gRPC and bus doors of the org registry: AddOrg, GetMyOrg, RemoveOrg (Management) and ListOrgs, GetOrgByID (Admin). */
 @ApiExcludeController()
 @Controller()
-export class OrgsGrpcController {
+export class OrgsRpcController {
   constructor(private readonly orgs: OrgService) {}
 
-  @GrpcMethod('ManagementService', 'AddOrg')
+  @RpcMethod('ManagementService', 'AddOrg')
   @Permission('org.create')
   async addOrg(@Payload() request: AddOrgRequest, @Caller() caller: AuthContext): Promise<AddOrgResponse> {
     const created = await this.orgs.addOrg(request.name, caller.userId);
     return { id: created.id, details: toObjectDetails(created.details) };
   }
 
-  @GrpcMethod('ManagementService', 'GetMyOrg')
+  @RpcMethod('ManagementService', 'GetMyOrg')
   @OrgPermission('org.read')
   async getMyOrg(@TargetOrg() orgId: string): Promise<GetOrgResponse> {
     return { org: toOrgMessage(await this.orgs.getOrg(orgId)) };
   }
 
-  @GrpcMethod('ManagementService', 'RemoveOrg')
+  @RpcMethod('ManagementService', 'RemoveOrg')
   @OrgPermission('org.delete')
   async removeOrg(@TargetOrg() orgId: string, @Caller() caller: AuthContext): Promise<DetailsResponse> {
     return toDetailsResponse(await this.orgs.removeOrg(orgId, caller.userId));
   }
 
-  @GrpcMethod('AdminService', 'ListOrgs')
+  @RpcMethod('AdminService', 'ListOrgs')
   @Permission('iam.read')
   async listOrgs(@Payload() request: ListOrgsRequest): Promise<ListOrgsResponse> {
     return toListOrgsResponse(await this.orgs.listOrgs(pageOf(request.query, true)));
   }
 
-  @GrpcMethod('AdminService', 'GetOrgByID')
+  @RpcMethod('AdminService', 'GetOrgByID')
   @Permission('iam.read')
   async getOrgById(@Payload() request: GetOrgByIDRequest): Promise<GetOrgResponse> {
     return { org: toOrgMessage(await this.orgs.getOrg(request.id)) };

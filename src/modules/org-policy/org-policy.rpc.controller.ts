@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { RpcMethod } from '../../common/bus/rpc-method.decorator.js';
 import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller, TargetOrg } from '../../common/auth/caller-carrier.js';
 import { OrgPermission } from '../../common/auth/route-access.decorator.js';
@@ -20,30 +21,30 @@ import { GetDefaultLoginPolicyResponse, GetLoginPolicyResponse } from '../login-
 import { toDetailsResponse, toFactorList, toFactorLists, toGetLoginPolicyResponse, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 
-const SERVICE = 'ManagementService';
+const SERVICE = 'ManagementService' as const;
 
-/** gRPC door of `zitadel.management.v1.ManagementService` for an org's login policy. */
+/** gRPC and bus door of `zitadel.management.v1.ManagementService` for an org's login policy. */
 @ApiExcludeController()
 @Controller()
-export class OrgPolicyGrpcController {
+export class OrgPolicyRpcController {
   constructor(
     private readonly policies: LoginPolicyService,
     private readonly instance: InstanceService,
   ) {}
 
-  @GrpcMethod(SERVICE, 'GetLoginPolicy')
+  @RpcMethod(SERVICE, 'GetLoginPolicy')
   @OrgPermission('policy.read')
   async getLoginPolicy(@TargetOrg() orgId: string): Promise<GetLoginPolicyResponse> {
     return toGetLoginPolicyResponse(await this.policies.getPolicy(this.instance.orgPolicyOwner(orgId)));
   }
 
-  @GrpcMethod(SERVICE, 'GetDefaultLoginPolicy')
+  @RpcMethod(SERVICE, 'GetDefaultLoginPolicy')
   @OrgPermission('policy.read')
   async getDefaultLoginPolicy(@TargetOrg() orgId: string): Promise<GetDefaultLoginPolicyResponse> {
     return { policy: toLoginPolicy(await this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId))) };
   }
 
-  @GrpcMethod(SERVICE, 'AddCustomLoginPolicy')
+  @RpcMethod(SERVICE, 'AddCustomLoginPolicy')
   @OrgPermission('policy.write')
   async addCustomLoginPolicy(
     @Payload() request: AddCustomLoginPolicyRequest,
@@ -54,7 +55,7 @@ export class OrgPolicyGrpcController {
     return toDetailsResponse(await this.policies.addCustomPolicy(owner, toSettings(request), toFactorLists(request), caller.userId));
   }
 
-  @GrpcMethod(SERVICE, 'UpdateCustomLoginPolicy')
+  @RpcMethod(SERVICE, 'UpdateCustomLoginPolicy')
   @OrgPermission('policy.write')
   async updateCustomLoginPolicy(
     @Payload() request: UpdateCustomLoginPolicyRequest,
@@ -64,19 +65,19 @@ export class OrgPolicyGrpcController {
     return toDetailsResponse(await this.policies.updateSettings(this.instance.orgPolicyOwner(orgId), toSettings(request), caller.userId));
   }
 
-  @GrpcMethod(SERVICE, 'ResetLoginPolicyToDefault')
+  @RpcMethod(SERVICE, 'ResetLoginPolicyToDefault')
   @OrgPermission('policy.delete')
   async resetLoginPolicyToDefault(@TargetOrg() orgId: string, @Caller() caller: AuthContext): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.resetToDefault(this.instance.orgPolicyOwner(orgId), caller.userId));
   }
 
-  @GrpcMethod(SERVICE, 'ListLoginPolicySecondFactors')
+  @RpcMethod(SERVICE, 'ListLoginPolicySecondFactors')
   @OrgPermission('policy.read')
   async listSecondFactors(@TargetOrg() orgId: string): Promise<ListLoginPolicySecondFactorsResponse> {
     return toFactorList(await this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'second'), SecondFactorType);
   }
 
-  @GrpcMethod(SERVICE, 'AddSecondFactorToLoginPolicy')
+  @RpcMethod(SERVICE, 'AddSecondFactorToLoginPolicy')
   @OrgPermission('policy.write')
   async addSecondFactor(
     @Payload() request: AddSecondFactorToLoginPolicyRequest,
@@ -86,7 +87,7 @@ export class OrgPolicyGrpcController {
     return toDetailsResponse(await this.policies.addFactor(this.instance.orgPolicyOwner(orgId), 'second', request.type, caller.userId));
   }
 
-  @GrpcMethod(SERVICE, 'RemoveSecondFactorFromLoginPolicy')
+  @RpcMethod(SERVICE, 'RemoveSecondFactorFromLoginPolicy')
   @OrgPermission('policy.write')
   async removeSecondFactor(
     @Payload() request: RemoveSecondFactorFromLoginPolicyRequest,
@@ -96,13 +97,13 @@ export class OrgPolicyGrpcController {
     return toDetailsResponse(await this.policies.removeFactor(this.instance.orgPolicyOwner(orgId), 'second', request.type, caller.userId));
   }
 
-  @GrpcMethod(SERVICE, 'ListLoginPolicyMultiFactors')
+  @RpcMethod(SERVICE, 'ListLoginPolicyMultiFactors')
   @OrgPermission('policy.read')
   async listMultiFactors(@TargetOrg() orgId: string): Promise<ListLoginPolicyMultiFactorsResponse> {
     return toFactorList(await this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'multi'), MultiFactorType);
   }
 
-  @GrpcMethod(SERVICE, 'AddMultiFactorToLoginPolicy')
+  @RpcMethod(SERVICE, 'AddMultiFactorToLoginPolicy')
   @OrgPermission('policy.write')
   async addMultiFactor(
     @Payload() request: AddMultiFactorToLoginPolicyRequest,
@@ -112,7 +113,7 @@ export class OrgPolicyGrpcController {
     return toDetailsResponse(await this.policies.addFactor(this.instance.orgPolicyOwner(orgId), 'multi', request.type, caller.userId));
   }
 
-  @GrpcMethod(SERVICE, 'RemoveMultiFactorFromLoginPolicy')
+  @RpcMethod(SERVICE, 'RemoveMultiFactorFromLoginPolicy')
   @OrgPermission('policy.write')
   async removeMultiFactor(
     @Payload() request: RemoveMultiFactorFromLoginPolicyRequest,

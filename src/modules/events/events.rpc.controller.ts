@@ -1,18 +1,19 @@
 import { Controller } from '@nestjs/common';
-import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { RpcMethod } from '../../common/bus/rpc-method.decorator.js';
 import { Permission } from '../../common/auth/route-access.decorator.js';
 import { ListEventsRequest, ListEventsResponse } from './dto/list-events.dto.js';
 import { toEventFilter, toEventMessage } from './event.mapper.js';
 import { EventsService } from './events.service.js';
 
-/** gRPC door of the Admin API's ListEvents. */
+/** gRPC and bus door of the Admin API's ListEvents. */
 @ApiExcludeController()
 @Controller()
-export class EventsGrpcController {
+export class EventsRpcController {
   constructor(private readonly events: EventsService) {}
 
-  @GrpcMethod('AdminService', 'ListEvents')
+  @RpcMethod('AdminService', 'ListEvents')
   @Permission('events.read')
   async listEvents(@Payload() request: ListEventsRequest): Promise<ListEventsResponse> {
     return { events: (await this.events.listEvents(toEventFilter(request))).map(toEventMessage) };

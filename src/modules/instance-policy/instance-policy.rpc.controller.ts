@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { RpcMethod } from '../../common/bus/rpc-method.decorator.js';
+import { Payload } from '@nestjs/microservices';
 import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller } from '../../common/auth/caller-carrier.js';
 import { Permission } from '../../common/auth/route-access.decorator.js';
@@ -19,60 +20,60 @@ import { GetDefaultLoginPolicyResponse } from '../login-policy/dto/login-policy.
 import { toDetailsResponse, toFactorList, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 
-const SERVICE = 'AdminService';
+const SERVICE = 'AdminService' as const;
 
-/** gRPC door of `zitadel.admin.v1.AdminService` for the instance default login policy. */
+/** gRPC and bus door of `zitadel.admin.v1.AdminService` for the instance default login policy. */
 @ApiExcludeController()
 @Controller()
-export class InstancePolicyGrpcController {
+export class InstancePolicyRpcController {
   constructor(
     private readonly policies: LoginPolicyService,
     private readonly instance: InstanceService,
   ) {}
 
-  @GrpcMethod(SERVICE, 'GetLoginPolicy')
+  @RpcMethod(SERVICE, 'GetLoginPolicy')
   @Permission('iam.policy.read')
   async getLoginPolicy(): Promise<GetDefaultLoginPolicyResponse> {
     return { policy: toLoginPolicy(await this.policies.getPolicy(this.instance.defaultPolicyOwner())) };
   }
 
-  @GrpcMethod(SERVICE, 'UpdateLoginPolicy')
+  @RpcMethod(SERVICE, 'UpdateLoginPolicy')
   @Permission('iam.policy.write')
   async updateLoginPolicy(@Payload() request: UpdateLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.updateSettings(this.instance.defaultPolicyOwner(), toSettings(request), caller.userId));
   }
 
-  @GrpcMethod(SERVICE, 'ListLoginPolicySecondFactors')
+  @RpcMethod(SERVICE, 'ListLoginPolicySecondFactors')
   @Permission('iam.policy.read')
   async listSecondFactors(): Promise<ListLoginPolicySecondFactorsResponse> {
     return toFactorList(await this.policies.listFactors(this.instance.defaultPolicyOwner(), 'second'), SecondFactorType);
   }
 
-  @GrpcMethod(SERVICE, 'AddSecondFactorToLoginPolicy')
+  @RpcMethod(SERVICE, 'AddSecondFactorToLoginPolicy')
   @Permission('iam.policy.write')
   async addSecondFactor(@Payload() request: AddSecondFactorToLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'second', request.type, caller.userId));
   }
 
-  @GrpcMethod(SERVICE, 'RemoveSecondFactorFromLoginPolicy')
+  @RpcMethod(SERVICE, 'RemoveSecondFactorFromLoginPolicy')
   @Permission('iam.policy.write')
   async removeSecondFactor(@Payload() request: RemoveSecondFactorFromLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.removeFactor(this.instance.defaultPolicyOwner(), 'second', request.type, caller.userId));
   }
 
-  @GrpcMethod(SERVICE, 'ListLoginPolicyMultiFactors')
+  @RpcMethod(SERVICE, 'ListLoginPolicyMultiFactors')
   @Permission('iam.policy.read')
   async listMultiFactors(): Promise<ListLoginPolicyMultiFactorsResponse> {
     return toFactorList(await this.policies.listFactors(this.instance.defaultPolicyOwner(), 'multi'), MultiFactorType);
   }
 
-  @GrpcMethod(SERVICE, 'AddMultiFactorToLoginPolicy')
+  @RpcMethod(SERVICE, 'AddMultiFactorToLoginPolicy')
   @Permission('iam.policy.write')
   async addMultiFactor(@Payload() request: AddMultiFactorToLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'multi', request.type, caller.userId));
   }
 
-  @GrpcMethod(SERVICE, 'RemoveMultiFactorFromLoginPolicy')
+  @RpcMethod(SERVICE, 'RemoveMultiFactorFromLoginPolicy')
   @Permission('iam.policy.write')
   async removeMultiFactor(@Payload() request: RemoveMultiFactorFromLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.removeFactor(this.instance.defaultPolicyOwner(), 'multi', request.type, caller.userId));

@@ -1,0 +1,84 @@
+import { Logger } from '@nestjs/common';
+import { CustomTransportStrategy, MessageHandler, Server, ServerMqtt, ServerNats, ServerRMQ, ServerRedis, TransportId } from '@nestjs/microservices';
+import { Observable } from 'rxjs';
+import { BusConfig } from '../config/app-config.js';
+import { isApiRequestPattern } from './bus-names.js';
+import { BusMetadata } from './bus-metadata.js';
+import { redisConnection } from './redis-connection.js';
+
+/** What is used of a Nest transport server (its status type differs per transport). */
+type TransportServer = Pick<Server, 'addHandler' | 'listen' | 'close' | 'unwrap' | 'transportId'> & { readonly status: Observable<string> };
+
+/** A request as it arrives on the bus (SPEC §8). */
+interface BusEnvelope {
+  metadata?: unknown;
+  request?: unknown;
+}
+
+/**
+ * The bus door: a Nest transport server that answers the API request patterns
+ * (`zitadel.admin.v1.AdminService.<Method>`, …) with the same handlers, guard, validation and
+ * error filter as the gRPC door. It unwraps `{metadata, request}` into the `(request, metadata)`
+ * pair those handlers take, and subscribes in a way that one process answers each request
+ * (NATS queue group, RabbitMQ queue, MQTT shared subscription; Redis has no such thing).
+ *
+ * It never holds up start-up: the broker may be down, and the server connects when it is back.
+ */
+export class ApiRequestServer implements CustomTransportStrategy {
+  private readonly logger = new Logger('BusRequests');
+  readonly transportId?: TransportId;
+
+  private constructor(
+    private readonly inner: TransportServer,
+    private readonly subscriptionOf: (pattern: string) => string,
+  ) {
+    this.transportId = inner.transportId;
+  }
+
+  static create(config: Extract<BusConfig, { url: string }>): ApiRequestServer {
+    const reconnect = { waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000 };
+    switch (config.transport) {
+      case 'nats':
+        return new ApiRequestServer(new ServerNats({ servers: [config.url], queue: config.requestQueue, ...reconnect }), (p) => p);
+      case 'rmq':
+        return new ApiRequestServer(new ServerRMQ({ urls: [config.url], queue: config.requestQueue, queueOptions: { durable: true } }), (p) => p);
+      case 'redis':
+        return new ApiRequestServer(
+          new ServerRedis({ ...redisConnection(config.url), retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: 1000 }),
+          (p) => p,
+        );
+      case 'mqtt':
+        return new ApiRequestServer(new ServerMqtt({ url: config.url, reconnectPeriod: 1000 }), (p) => `$share/${config.requestQueue}/${p}`);
+    }
+  }
+
+  /** Called by Nest for every message handler; only the API request patterns are served here. */
+  addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
+    if (isEventHandler || !isApiRequestPattern(pattern)) return;
+    const handler: MessageHandler = (envelope: BusEnvelope | undefined) => {
+      const { metadata, request } = envelope !== null && typeof envelope === 'object' ? envelope : ({} as BusEnvelope);
+      return callback(request, new BusMetadata(pattern, metadata));
+    };
+    this.inner.addHandler(this.subscriptionOf(pattern), handler, false, extras);
+  }
+
+  listen(callback: () => void): void {
+    this.inner.listen((error?: unknown) => {
+      if (error) this.logger.error(`the bus request door could not start: ${error instanceof Error ? error.message : String(error)}`);
+      else this.logger.log('answering API requests on the bus');
+    });
+    callback();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve(this.inner.close());
+  }
+
+  get status(): Observable<string> {
+    return this.inner.status;
+  }
+
+  unwrap<T>(): T {
+    return this.inner.unwrap<T>();
+  }
+}

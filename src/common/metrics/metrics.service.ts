@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The Prometheus registry of this process (its own, so several apps in one process do not clash). */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  counter(name: string, help: string): Counter {
+    return new Counter({ name, help, registers: [this.registry] });
+  }
+
+  /** A gauge whose value is read when the metrics are scraped. */
+  gauge(name: string, help: string, read: () => number | Promise<number>): Gauge {
+    return new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
+  }
+}
