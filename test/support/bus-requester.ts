@@ -25,12 +25,17 @@ export class BusRequester {
   }
 
   /** Sends `{metadata, request}` to `pattern` and waits (at most 10 s) for the reply. */
-  async call<T = any>(pattern: string, request: object, options: { token?: string; orgId?: string } = {}): Promise<BusResult<T>> {
+  async call<T = any>(pattern: string, request: unknown, options: { token?: string; orgId?: string } = {}): Promise<BusResult<T>> {
     const metadata: Record<string, string> = {};
     if (options.token) metadata.authorization = `Bearer ${options.token}`;
     if (options.orgId) metadata['x-zitadel-orgid'] = options.orgId;
+    return this.send(pattern, { metadata, request });
+  }
+
+  /** Sends `envelope` as it is (for malformed input). */
+  async send<T = any>(pattern: string, envelope: unknown): Promise<BusResult<T>> {
     try {
-      return { ok: true, response: await lastValueFrom(this.client.send(pattern, { metadata, request }).pipe(timeout(10_000))) };
+      return { ok: true, response: await lastValueFrom(this.client.send(pattern, envelope).pipe(timeout(10_000))) };
     } catch (error) {
       return { ok: false, error: error as { code: number; message: string; details: any[] } };
     }

@@ -52,7 +52,7 @@ export async function startService(env: Record<string, string>, port: number): P
 
 export function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
     child.on('exit', (code) => resolve(code));
     child.kill('SIGTERM');
   });
