@@ -1,5 +1,6 @@
 // Runs every compiled test file (*.spec.js, *.e2e-spec.js under dist/test) with Node's test
-// runner, prints the spec report, and ends with one line: "N passed, N failed".
+// runner, prints the spec report, names what was skipped and why, and ends with one line:
+// "N passed, N failed[, N skipped]".
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from 'node:test';
@@ -25,7 +26,12 @@ if (files.length === 0) {
 }
 
 const counts = {};
+// skipped tests and skipped suites (a suite skipped as a whole is not in the runner's own count)
+const skipped = [];
 const stream = run({ files, concurrency: 2, timeout: 180_000 });
+stream.on('test:pass', ({ name, skip }) => {
+  if (skip !== undefined && skip !== false) skipped.push(typeof skip === 'string' ? `${name} (${skip})` : name);
+});
 stream.on('test:diagnostic', ({ message }) => {
   const match = /^(tests|pass|fail|cancelled|skipped|todo) (\d+)$/.exec(message);
   if (match) counts[match[1]] = Number(match[2]);
@@ -33,9 +39,9 @@ stream.on('test:diagnostic', ({ message }) => {
 stream.compose(spec).pipe(process.stdout);
 stream.on('end', () => {
   const failed = (counts.fail ?? 0) + (counts.cancelled ?? 0);
-  const skipped = counts.skipped ?? 0;
   setImmediate(() => {
-    console.log(`\n${counts.pass ?? 0} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+    if (skipped.length > 0) console.log(`\nskipped:\n${skipped.map((name) => `  ${name}`).join('\n')}`);
+    console.log(`\n${counts.pass ?? 0} passed, ${failed} failed${skipped.length ? `, ${skipped.length} skipped` : ''}`);
     process.exitCode = failed > 0 || (counts.pass ?? 0) === 0 ? 1 : 0;
   });
 });

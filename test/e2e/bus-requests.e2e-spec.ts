@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect as connectNats } from '@nats-io/transport-node';
 import { connect as connectAmqp } from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -122,6 +123,21 @@ describe('API requests over NATS', { skip: missingBroker('nats-server') }, () =>
     // no metadata object: no token
     assertBusError(await bus.send(`${ADMIN}.ListLoginPolicySecondFactors`, 'hello'), 16);
     assertBusError(await bus.send(`${ADMIN}.ListLoginPolicySecondFactors`, { metadata: 'Bearer x', request: {} }), 16);
+  });
+
+  it('answers plain NATS requests too (no Nest envelope), as `nats request` sends them', async () => {
+    const nats = await connectNats({ servers: broker.url });
+    try {
+      const request = async (pattern: string, envelope: object) => (await nats.request(pattern, JSON.stringify(envelope), { timeout: 5000 })).json<any>();
+      const listed = await request(`${ADMIN}.ListLoginPolicySecondFactors`, { metadata: { authorization: `Bearer ${owner}` }, request: {} });
+      assert.deepEqual(Object.keys(listed).sort(), ['id', 'isDisposed', 'response']);
+      assert.equal(listed.isDisposed, true);
+      assert.deepEqual(listed.response, (await app.request('POST', '/admin/v1/policies/login/second_factors/_search', { token: owner })).body);
+      const refused = await request(`${ADMIN}.ListLoginPolicySecondFactors`, { request: {} });
+      assert.deepEqual(refused.err, { code: 16, message: 'auth header missing', details: [] });
+    } finally {
+      await nats.close();
+    }
   });
 
   it('two processes on one database share the request queue: each request is answered once', async () => {

@@ -3,6 +3,7 @@ import { CustomTransportStrategy, MessageHandler, Server, ServerMqtt, ServerNats
 import { Observable } from 'rxjs';
 import { BusConfig } from '../config/app-config.js';
 import { isApiRequestPattern } from './bus-names.js';
+import { PlainNatsRequestDeserializer } from './plain-nats-request.deserializer.js';
 import { BusMetadata } from './bus-metadata.js';
 import { redisConnection } from './redis-connection.js';
 
@@ -39,7 +40,10 @@ export class ApiRequestServer implements CustomTransportStrategy {
     const reconnect = { waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000 };
     switch (config.transport) {
       case 'nats':
-        return new ApiRequestServer(new ServerNats({ servers: [config.url], queue: config.requestQueue, ...reconnect }), (p) => p);
+        return new ApiRequestServer(
+          new ServerNats({ servers: [config.url], queue: config.requestQueue, deserializer: new PlainNatsRequestDeserializer(), ...reconnect }),
+          (p) => p,
+        );
       case 'rmq':
         return new ApiRequestServer(new ServerRMQ({ urls: [config.url], queue: config.requestQueue, queueOptions: { durable: true } }), (p) => p);
       case 'redis':
