@@ -7,7 +7,7 @@ import { ReadinessService } from './readiness.service.js';
 
 type ServingStatus = 'SERVING' | 'NOT_SERVING';
 
-/** `grpc.health.v1.Health`: SERVING while the database answers, NOT_SERVING otherwise. */
+/** `grpc.health.v1.Health`: SERVING while the service is ready (database, and the bus when configured), NOT_SERVING otherwise. */
 @Public()
 @ApiExcludeController()
 @Controller()
