@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertError } from '../support/assertions.js';
 import { LocalBroker, missingBroker } from '../support/brokers.js';
-import { ReceivedEvent, captureInStream, waitFor } from '../support/bus-events.js';
+import { assertInOrderWithoutGaps, captureInStream, deliveries, waitFor } from '../support/bus-events.js';
 import { storedEvents } from '../support/every-change.js';
+import { readMetric } from '../support/metrics.js';
 import { createOrg, orgHeader } from '../support/orgs.js';
 import { TestApp } from '../support/test-app.js';
 import { developmentToken } from '../support/tokens.js';
@@ -11,31 +12,7 @@ import { developmentToken } from '../support/tokens.js';
 const ADMIN = '/admin/v1/policies/login';
 const MGMT = '/management/v1/policies/login';
 
-/** Per aggregate: the sequences in the order they first arrived, and how many arrived more than once. */
-function arrivalsByAggregate(events: ReceivedEvent[]): { order: Map<string, number[]>; duplicates: number } {
-  const seen = new Map<string, ReceivedEvent>();
-  const order = new Map<string, number[]>();
-  let duplicates = 0;
-  for (const event of events) {
-    const key = `${event.body.aggregateId}/${event.body.sequence}`;
-    const first = seen.get(key);
-    if (first) {
-      assert.deepEqual(event.body, first.body, `a duplicate of ${key} carries the same body`);
-      duplicates++;
-      continue;
-    }
-    seen.set(key, event);
-    order.set(event.body.aggregateId, [...(order.get(event.body.aggregateId) ?? []), Number(event.body.sequence)]);
-  }
-  return { order, duplicates };
-}
-
-async function metric(app: TestApp, name: string): Promise<number> {
-  const text = await (await fetch(`${app.url}/debug/metrics`)).text();
-  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-  assert.ok(match, `metric ${name} is exposed`);
-  return Number(match[1]);
-}
+const metric = (app: TestApp, name: string) => readMetric(app.url, name);
 
 /** Toggles one factor on the instance (OTP_EMAIL) or an org (OTP_SMS) `times` times, one change after the other. */
 async function toggle(app: TestApp, token: string, times: number, orgId?: string): Promise<number[]> {
@@ -87,17 +64,14 @@ describe('events survive a bus outage', { skip: missingBroker('nats-server') }, 
       const all = before.length + 200;
       await waitFor(async () => (await stream.count()) >= all, `all ${all} events in the stream`, 30_000);
       const received = (await stream.read()).filter((event) => Number(event.body.position) > lastBefore);
-      const { order, duplicates } = arrivalsByAggregate(received);
-      assert.equal(received.length - duplicates, 200, 'all 200 events arrived');
+      const { unique, sequences, duplicates } = deliveries(received);
+      assert.equal(unique.size, 200, 'all 200 events arrived');
       t.diagnostic(`received ${received.length} messages for the 200 events (${duplicates} duplicates)`);
       for (const event of during) {
-        assert.deepEqual(received.find((r) => r.body.position === event.position)?.body, event, `event ${event.position} arrived as stored`);
+        assert.deepEqual(unique.get(`${event.aggregateId}/${event.sequence}`)?.body, event, `event ${event.position} arrived as stored`);
       }
-      for (const [aggregate, sequences] of order) {
-        const first = sequences[0];
-        assert.deepEqual(sequences, Array.from({ length: sequences.length }, (_, i) => first + i), `aggregate ${aggregate}: in order, no gap`);
-      }
-      assert.equal(order.size, 5);
+      assertInOrderWithoutGaps(sequences);
+      assert.equal(sequences.size, 5);
       await waitFor(async () => (await metric(app, 'outbox_backlog_events')) === 0, 'an empty outbox');
       assert.equal((await app.request('GET', '/debug/ready')).status, 200);
     } finally {
@@ -126,10 +100,10 @@ describe('events survive a bus outage', { skip: missingBroker('nats-server') }, 
       assert.equal(stored.length, before.length + 20);
       await waitFor(async () => (await stream.count()) >= stored.length, `all ${stored.length} events`, 30_000);
       const received = await stream.read();
-      const { order, duplicates } = arrivalsByAggregate(received);
-      assert.equal(received.length - duplicates, stored.length);
-      const sequences = order.get(stored[0].aggregateId) ?? [];
-      assert.deepEqual(sequences, Array.from({ length: stored.length }, (_, i) => i + 1));
+      const { unique, sequences } = deliveries(received);
+      assert.equal(unique.size, stored.length);
+      assert.deepEqual([...sequences.keys()], [stored[0].aggregateId]);
+      assertInOrderWithoutGaps(sequences, 1);
     } finally {
       await second?.close();
       await broker.remove();

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/common/config/load-config.js';
 import { LocalBroker, missingBroker } from '../support/brokers.js';
-import { ReceivedEvent, collectNats, waitFor } from '../support/bus-events.js';
+import { ReceivedEvent, assertInOrderWithoutGaps, collectNats, deliveries, waitFor } from '../support/bus-events.js';
 import { MYSQL_URL, createMysqlDatabase } from '../support/databases.js';
+import { readMetric } from '../support/metrics.js';
 import { freePort, startService, stop } from '../support/processes.js';
 import { developmentToken } from '../support/tokens.js';
 
@@ -32,33 +33,17 @@ class Service {
     return { status: response.status, body: await response.json() };
   }
 
-  async metric(name: string): Promise<number> {
-    const text = await (await fetch(`${this.url}/debug/metrics`)).text();
-    return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+  metric(name: string): Promise<number> {
+    return readMetric(this.url, name);
   }
 }
 
-/** Checks the events a consumer received against the stored ones: each one there, per-aggregate order, duplicates identical. */
+/** Checks what a consumer received against the stored events: each one there as stored, per-aggregate order, repeats identical. */
 function assertDelivered(received: ReceivedEvent[], stored: any[]): number {
-  const first = new Map<string, ReceivedEvent>();
-  const lastSequence = new Map<string, number>();
-  let duplicates = 0;
-  for (const event of received) {
-    const key = `${event.body.aggregateId}/${event.body.sequence}`;
-    const earlier = first.get(key);
-    if (earlier) {
-      assert.deepEqual(event.body, earlier.body, `duplicate ${key} carries the same body`);
-      duplicates++;
-      continue;
-    }
-    first.set(key, event);
-    const sequence = Number(event.body.sequence);
-    const previous = lastSequence.get(event.body.aggregateId) ?? 0;
-    assert.equal(sequence, previous + 1, `aggregate ${event.body.aggregateId}: sequence ${sequence} after ${previous}`);
-    lastSequence.set(event.body.aggregateId, sequence);
-  }
-  assert.equal(first.size, stored.length, 'every stored event was published');
-  for (const event of stored) assert.deepEqual(first.get(`${event.aggregateId}/${event.sequence}`)?.body, event);
+  const { unique, sequences, duplicates } = deliveries(received);
+  assertInOrderWithoutGaps(sequences, 1);
+  assert.equal(unique.size, stored.length, 'every stored event was published');
+  for (const event of stored) assert.deepEqual(unique.get(`${event.aggregateId}/${event.sequence}`)?.body, event);
   return duplicates;
 }
 

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as connectNats } from '@nats-io/transport-node';
 import { connect as connectAmqp } from 'amqplib';
@@ -108,4 +109,39 @@ export async function waitFor<T>(check: () => T | false | undefined | Promise<T 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+export interface Deliveries {
+  /** The first delivery of each event, by `aggregateId/sequence`. */
+  unique: Map<string, ReceivedEvent>;
+  /** Per aggregate, the sequences in the order they first arrived. */
+  sequences: Map<string, number[]>;
+  duplicates: number;
+}
+
+/** Sorts at-least-once deliveries out, deduplicating on (aggregateId, sequence); a repeat must carry the same body. */
+export function deliveries(received: ReceivedEvent[]): Deliveries {
+  const unique = new Map<string, ReceivedEvent>();
+  const sequences = new Map<string, number[]>();
+  let duplicates = 0;
+  for (const event of received) {
+    const key = `${event.body.aggregateId}/${event.body.sequence}`;
+    const first = unique.get(key);
+    if (first) {
+      assert.deepEqual(event.body, first.body, `a repeat of ${key} carries the same body`);
+      duplicates++;
+      continue;
+    }
+    unique.set(key, event);
+    sequences.set(event.body.aggregateId, [...(sequences.get(event.body.aggregateId) ?? []), Number(event.body.sequence)]);
+  }
+  return { unique, sequences, duplicates };
+}
+
+/** Asserts that each aggregate's sequences arrived in order without a gap, from `from` (default: its first). */
+export function assertInOrderWithoutGaps(sequences: Map<string, number[]>, from?: number): void {
+  for (const [aggregate, list] of sequences) {
+    const start = from ?? list[0];
+    assert.deepEqual(list, Array.from({ length: list.length }, (_, i) => start + i), `aggregate ${aggregate}: in order, no gap`);
+  }
 }

@@ -17,7 +17,7 @@ export class OutboxRepository {
       .createQueryBuilder(EventEntity, 'event')
       .innerJoin(OutboxEntryEntity, 'outbox', 'outbox.position = event.position')
       .orderBy('event.position', 'ASC')
-      .take(limit)
+      .limit(limit)
       .getMany();
     return rows.map(toStoredEvent);
   }
