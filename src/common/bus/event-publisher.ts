@@ -38,12 +38,17 @@ export class EventPublisher {
   private status = 'disconnected';
   private connecting?: Promise<unknown>;
   private readonly statusUpdates: Subscription;
+  private readonly reconnectListeners: (() => void)[] = [];
 
   private constructor(
     readonly transport: ActiveBusTransport,
     private readonly binding: TransportBinding,
   ) {
-    this.statusUpdates = binding.status.subscribe((status) => (this.status = String(status)));
+    this.statusUpdates = binding.status.subscribe((status) => {
+      const wasConnected = this.connected;
+      this.status = String(status);
+      if (!wasConnected && this.connected) for (const listener of this.reconnectListeners) listener();
+    });
   }
 
   static create(config: Extract<BusConfig, { url: string }>): EventPublisher {
@@ -54,11 +59,19 @@ export class EventPublisher {
     return this.status === 'connected' || this.status === 'unblocked';
   }
 
-  /** Starts connecting unless an attempt is under way; the clients keep reconnecting on their own after that. */
+  /** Calls `listener` whenever the connection comes (back) up. */
+  onConnected(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  /**
+   * Starts connecting unless an attempt is under way; the clients keep reconnecting on their own
+   * after that. Failures are the relay's to report (once per outage), so they are only debug here.
+   */
   connect(): void {
     this.connecting ??= this.binding.client
       .connect()
-      .catch((error: unknown) => this.logger.warn(`cannot connect to the ${this.transport} broker: ${describe(error)}`))
+      .catch((error: unknown) => this.logger.debug(`cannot connect to the ${this.transport} broker: ${describe(error)}`))
       .finally(() => (this.connecting = undefined));
   }
 

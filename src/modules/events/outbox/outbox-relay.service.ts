@@ -69,6 +69,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   onApplicationBootstrap(): void {
     if (!this.publisher) return;
+    // a broker that is back ends the backoff at once
+    this.publisher.onConnected(() => {
+      this.backoffMs = BACKOFF_MIN_MS;
+      this.wakeUp?.();
+    });
     this.publisher.connect();
     this.running = this.run();
   }
