@@ -156,7 +156,7 @@ describe('API requests over NATS', { skip: missingBroker('nats-server') }, () =>
 });
 
 describe('API requests over RabbitMQ (smoke)', { skip: RABBITMQ_URL ? undefined : 'TEST_RABBITMQ_URL is not set' }, () => {
-  it('answers on its durable request queue, errors in the one shape', async () => {
+  it('answers on its durable request queue, errors (an unknown method too) in the one shape', async () => {
     const url = RABBITMQ_URL as string;
     const queue = `lpf-test-${randomBytes(4).toString('hex')}`;
     const app = await TestApp.start({ env: { BUS_TRANSPORT: 'rmq', BUS_URL: url, BUS_REQUEST_QUEUE: queue } });
@@ -167,6 +167,10 @@ describe('API requests over RabbitMQ (smoke)', { skip: RABBITMQ_URL ? undefined 
       assert.deepEqual(ok(await bus.call(`${ADMIN}.ListLoginPolicySecondFactors`, {}, { token })).result.slice(-1), ['SECOND_FACTOR_TYPE_OTP_SMS']);
       assertBusError(await bus.call(`${ADMIN}.AddSecondFactorToLoginPolicy`, { type: 0 }, { token }), 3);
       assertBusError(await bus.call(`${ADMIN}.AddSecondFactorToLoginPolicy`, { type: 4 }), 16);
+      // every pattern shares the queue here, so a request can name a method nobody serves
+      const unknown = await bus.call(`${ADMIN}.NoSuchMethod`, {}, { token });
+      assertBusError(unknown, 12);
+      assert.equal((unknown as { ok: false; error: { message: string } }).error.message, `unknown method ${ADMIN}.NoSuchMethod; see the README for the request patterns`);
     } finally {
       await bus.close();
       await app.close();

@@ -4,6 +4,7 @@ import { Observable } from 'rxjs';
 import { BusConfig } from '../config/app-config.js';
 import { isApiRequestPattern } from './bus-names.js';
 import { PlainNatsRequestDeserializer } from './plain-nats-request.deserializer.js';
+import { KnownPatternsDeserializer, UNKNOWN_METHOD_PATTERN, answerUnknownMethod } from './unknown-method.js';
 import { BusMetadata } from './bus-metadata.js';
 import { redisConnection } from './redis-connection.js';
 
@@ -32,6 +33,8 @@ export class ApiRequestServer implements CustomTransportStrategy {
   private constructor(
     private readonly inner: TransportServer,
     private readonly subscriptionOf: (pattern: string) => string,
+    /** The request patterns served. */
+    private readonly served = new Set<string>(),
   ) {
     this.transportId = inner.transportId;
   }
@@ -44,8 +47,13 @@ export class ApiRequestServer implements CustomTransportStrategy {
           new ServerNats({ servers: [config.url], queue: config.requestQueue, deserializer: new PlainNatsRequestDeserializer(), ...reconnect }),
           (p) => p,
         );
-      case 'rmq':
-        return new ApiRequestServer(new ServerRMQ({ urls: [config.url], queue: config.requestQueue, queueOptions: { durable: true } }), (p) => p);
+      case 'rmq': {
+        const served = new Set<string>();
+        const deserializer = new KnownPatternsDeserializer((pattern) => served.has(pattern));
+        const server = new ServerRMQ({ urls: [config.url], queue: config.requestQueue, queueOptions: { durable: true }, deserializer });
+        server.addHandler(UNKNOWN_METHOD_PATTERN, answerUnknownMethod);
+        return new ApiRequestServer(server, (p) => p, served);
+      }
       case 'redis':
         return new ApiRequestServer(
           new ServerRedis({ ...redisConnection(config.url), retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: 1000 }),
@@ -59,6 +67,7 @@ export class ApiRequestServer implements CustomTransportStrategy {
   /** Called by Nest for every message handler; only the API request patterns are served here. */
   addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
     if (isEventHandler || !isApiRequestPattern(pattern)) return;
+    this.served.add(pattern);
     const handler: MessageHandler = (envelope: BusEnvelope | undefined) => {
       const { metadata, request } = envelope !== null && typeof envelope === 'object' ? envelope : ({} as BusEnvelope);
       return callback(request, new BusMetadata(pattern, metadata));
