@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { assertError } from '../support/assertions.js';
 import { LocalBroker, missingBroker } from '../support/brokers.js';
@@ -106,6 +107,7 @@ describe('events survive a bus outage', { skip: missingBroker('nats-server') }, 
       assertInOrderWithoutGaps(sequences, 1);
     } finally {
       await second?.close();
+      await rm(first.dataDir, { recursive: true, force: true }); // the second app did not own it
       await broker.remove();
     }
   });
