@@ -3,6 +3,7 @@ import { loadOrCreateDevelopmentKey } from '../common/auth/development-key.js';
 import { signDevelopmentToken } from '../common/auth/development-token.js';
 import { ConfigError } from '../common/config/config-error.js';
 import { loadConfig } from '../common/config/load-config.js';
+import { errorText } from '../common/errors/error-text.js';
 
 const USAGE = `Prints a token signed with the development key in DATA_DIR (development mode only).
 
@@ -46,6 +47,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  process.stderr.write(`${errorText(error)}\n\n${USAGE}`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createApp } from '../app.factory.js';
 import { loadConfig } from '../common/config/load-config.js';
+import { errorText } from '../common/errors/error-text.js';
 import { buildOpenApiDocument } from '../swagger.js';
 
 /** Writes the OpenAPI document generated from the code to docs/openapi.json (or the given path). */
@@ -20,6 +21,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${errorText(error)}\n`);
   process.exit(1);
 });

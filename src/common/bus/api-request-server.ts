@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server, ServerMqtt, ServerNats, ServerRMQ, ServerRedis, TransportId } from '@nestjs/microservices';
 import { Observable } from 'rxjs';
 import { BusConfig } from '../config/app-config.js';
+import { errorText } from '../errors/error-text.js';
 import { isApiRequestPattern } from './bus-names.js';
 import { PlainNatsRequestDeserializer } from './plain-nats-request.deserializer.js';
 import { KnownPatternsDeserializer, UNKNOWN_METHOD_PATTERN, answerUnknownMethod } from './unknown-method.js';
@@ -77,7 +78,7 @@ export class ApiRequestServer implements CustomTransportStrategy {
 
   listen(callback: () => void): void {
     this.inner.listen((error?: unknown) => {
-      if (error) this.logger.error(`the bus request door could not start: ${error instanceof Error ? error.message : String(error)}`);
+      if (error) this.logger.error(`the bus request door could not start: ${errorText(error)}`);
       else this.logger.log('answering API requests on the bus');
     });
     callback();

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ClientMqtt, ClientNats, ClientProxy, ClientRMQ, ClientRedis, MqttRecord, MqttRecordBuilder, Serializer } from '@nestjs/microservices';
 import { Observable, Subscription, lastValueFrom } from 'rxjs';
 import { ActiveBusTransport, BusConfig } from '../config/app-config.js';
+import { errorText } from '../errors/error-text.js';
 import { EVENTS_EXCHANGE, EVENT_PATTERN_PREFIX } from './bus-names.js';
 import { redisConnection } from './redis-connection.js';
 
@@ -12,7 +13,7 @@ export interface OutgoingEvent {
 }
 
 /** How long a batch may take to be accepted by the broker before it counts as failed. */
-export const PUBLISH_TIMEOUT_MS = 5000;
+const PUBLISH_TIMEOUT_MS = 5000;
 
 /** What differs per transport: the client, the subject of an event, the record, the acknowledgement. */
 interface TransportBinding {
@@ -71,13 +72,16 @@ export class EventPublisher {
   connect(): void {
     this.connecting ??= this.binding.client
       .connect()
-      .catch((error: unknown) => this.logger.debug(`cannot connect to the ${this.transport} broker: ${describe(error)}`))
+      .catch((error: unknown) => this.logger.debug(`cannot connect to the ${this.transport} broker: ${errorText(error)}`))
       .finally(() => (this.connecting = undefined));
   }
 
   /** Emits the events in their order and waits until the broker has accepted them all. */
   async publish(events: OutgoingEvent[]): Promise<void> {
-    if (!this.connected) throw new Error(`not connected to the ${this.transport} broker`);
+    if (!this.connected) {
+      this.connect();
+      throw new Error(`not connected to the ${this.transport} broker`);
+    }
     const { client, pattern, record, confirm } = this.binding;
     const emitted = events.map((event) => lastValueFrom(client.emit(pattern(event.type), record(event.body)), { defaultValue: undefined }));
     await withTimeout(
@@ -159,8 +163,4 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

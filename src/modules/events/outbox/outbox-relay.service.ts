@@ -5,12 +5,13 @@ import { Counter } from 'prom-client';
 import { BusConnections } from '../../../common/bus/bus-connections.service.js';
 import { EventPublisher } from '../../../common/bus/event-publisher.js';
 import { TransactionRunner } from '../../../common/database/transaction-runner.service.js';
+import { errorText } from '../../../common/errors/error-text.js';
 import { MetricsService } from '../../../common/metrics/metrics.service.js';
 import { toEventMessage } from '../event.mapper.js';
 import { OutboxRepository } from './outbox.repository.js';
 
 /** Events per round; each round is published in order and acknowledged as a whole. */
-export const RELAY_BATCH_SIZE = 200;
+const RELAY_BATCH_SIZE = 200;
 /** How often an idle relay looks for new events (other processes' commits included). */
 const IDLE_POLL_MS = 100;
 /** A process that stops renewing loses the lease after this long; another then takes over. */
@@ -84,7 +85,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.running;
     if (this.leaseClaimedAt === undefined) return;
     await this.transactions.run((tx) => this.outbox.releaseLease(tx, this.holder)).catch((error: unknown) => {
-      this.logger.warn(`could not release the relay lease (another process takes over when it expires): ${describe(error)}`);
+      this.logger.warn(`could not release the relay lease (another process takes over when it expires): ${errorText(error)}`);
     });
   }
 
@@ -101,10 +102,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (!(await this.holdLease())) return LEASE_RETRY_MS;
     const events = await this.transactions.run((tx) => this.outbox.next(tx, RELAY_BATCH_SIZE));
     if (events.length === 0) return IDLE_POLL_MS;
-    if (!publisher.connected) {
-      publisher.connect();
-      throw new Error(`not connected to the ${publisher.transport} broker`);
-    }
     await publisher.publish(events.map((event) => ({ type: event.type, body: toEventMessage(event) })));
     await this.transactions.run((tx) => this.outbox.remove(tx, events.map((event) => event.position)));
     this.published?.inc(events.length);
@@ -123,9 +120,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.failingSince ??= Date.now();
     if (!this.warned && Date.now() - this.failingSince >= WARN_AFTER_MS) {
       this.warned = true;
-      this.logger.warn(`events wait in the outbox: ${describe(error)}; retrying with backoff`);
+      this.logger.warn(`events wait in the outbox: ${errorText(error)}; retrying with backoff`);
     } else {
-      this.logger.debug(`publishing failed: ${describe(error)}`);
+      this.logger.debug(`publishing failed: ${errorText(error)}`);
     }
     const pauseMs = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
@@ -151,8 +148,4 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       };
     });
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
