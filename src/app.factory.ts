@@ -5,9 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import { BusConnections } from './common/bus/bus-connections.service.js';
 import { AppConfig } from './common/config/app-config.js';
+import { GrpcWebDoor } from './common/grpc-web/grpc-web.door.js';
+import { installGrpcWebRoutes } from './common/grpc-web/grpc-web.routes.js';
+import { GrpcMethodTable } from './common/grpc/grpc-method-table.js';
+import { grpcOptions } from './common/grpc/grpc-options.js';
+import { serviceDefinition } from './common/grpc/service-definition.js';
+import { installCors } from './common/http/cors.js';
 import { BODY_LIMIT_BYTES, installJsonBodyParser } from './common/http/json-body-parser.js';
 import { RouteTable } from './common/http/route-table.js';
-import { grpcOptions } from './common/grpc/grpc-options.js';
 import { createLogger } from './common/logging/create-logger.js';
 import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
 import { setupSwagger } from './swagger.js';
@@ -32,6 +37,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => routes.add(route.url, route.method));
   installJsonBodyParser(fastify);
+  installCors(fastify, config.corsOrigins);
+  const grpcWeb = new GrpcWebDoor(new GrpcMethodTable(serviceDefinition()));
+  installGrpcWebRoutes(fastify, grpcWeb);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -42,6 +50,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   setupSwagger(app);
   if (config.grpcPort > 0) app.connectMicroservice(grpcOptions(config), { inheritAppConfig: true });
+  app.connectMicroservice({ strategy: grpcWeb }, { inheritAppConfig: true });
   const busRequests = app.get(BusConnections).requestServer;
   if (busRequests) app.connectMicroservice({ strategy: busRequests }, { inheritAppConfig: true });
   await app.init();
@@ -49,8 +58,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 }
 
 /**
- * Opens the doors: gRPC (when GRPC_PORT is not 0) and the bus request listener (which connects
- * in the background, so a bus outage never holds up start-up), then HTTP.
+ * Opens the doors: gRPC (when GRPC_PORT is not 0), gRPC-web's handlers and the bus request
+ * listener (which connects in the background, so a bus outage never holds up start-up), then
+ * HTTP (REST, gRPC-web, Swagger UI).
  */
 export async function startListening(app: NestFastifyApplication, config: AppConfig, host = '0.0.0.0', httpPort = config.httpPort): Promise<void> {
   await app.startAllMicroservices();

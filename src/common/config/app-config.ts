@@ -42,6 +42,8 @@ export class AppConfig {
   readonly jwksCooldownMs: number;
   readonly rolePermissions: ReadonlyMap<string, ReadonlySet<Permission>>;
   readonly bus: BusConfig;
+  /** Browser origins allowed to call the HTTP port (CORS); `*` is every origin, none by default. */
+  readonly corsOrigins: readonly string[];
   readonly migrationsRun: boolean;
   readonly logLevel: LogLevel;
 

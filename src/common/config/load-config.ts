@@ -32,6 +32,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     jwksCooldownMs: integer(read, 'AUTH_JWKS_COOLDOWN_SECONDS', 30, 0, 86_400) * 1000,
     rolePermissions: rolePermissions(read('AUTH_ROLE_PERMISSIONS')),
     bus: bus(read),
+    corsOrigins: corsOrigins(read('CORS_ORIGINS')),
     migrationsRun: boolean(read, 'MIGRATIONS_RUN', true),
     logLevel: oneOf<LogLevel>(read, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   });
@@ -122,6 +123,25 @@ function rolePermissions(raw: string | undefined): AppConfig['rolePermissions'] 
   } catch (error) {
     throw new ConfigError(`AUTH_ROLE_PERMISSIONS ${(error as Error).message}`);
   }
+}
+
+/** `https://console.example.com, http://localhost:4200` or `*`: origins only (scheme, host, port). */
+function corsOrigins(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  const origins = raw.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS must be a comma-separated list of origins like https://console.example.com (scheme, host and port, no path or trailing slash) or *, got "${origin}"`);
+    }
+  }
+  return origins;
 }
 
 /** Where each transport's broker is by default, and the URL schemes it accepts. */

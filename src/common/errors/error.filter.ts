@@ -9,6 +9,7 @@ import { RouteTable } from '../http/route-table.js';
 import { DomainError } from './domain-error.js';
 import { ErrorKind } from './error-kind.js';
 import { ErrorStatus, statusOf } from './error-status.js';
+import { errorTrace } from './error-text.js';
 import { internalError, translateError } from './error-translation.js';
 
 /** What a gRPC handler's failure becomes: grpc-js sends `code`, `details` as the message, and `metadata` as trailers. */
@@ -16,6 +17,11 @@ export interface GrpcServiceError {
   code: number;
   details: string;
   metadata: Metadata;
+}
+
+/** An error as an HTTP answer: the status, and `{code, message, details}` as JSON. */
+export function sendErrorStatus(reply: FastifyReply, status: ErrorStatus): void {
+  void reply.status(status.httpStatus).header('content-type', 'application/json; charset=utf-8').send(status.body);
 }
 
 /**
@@ -41,7 +47,7 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const error = this.routeError(exception, request, reply) ?? translateError(exception) ?? internalError(request.id);
     const status = this.logged(statusOf(error), exception, `${request.method} ${request.url}`, request.id);
-    void reply.status(status.httpStatus).header('content-type', 'application/json; charset=utf-8').send(status.body);
+    sendErrorStatus(reply, status);
   }
 
   private rpc(exception: unknown, host: ArgumentsHost): Observable<never> {
@@ -62,8 +68,7 @@ export class ErrorFilter implements ExceptionFilter {
 
   private logged(status: ErrorStatus, exception: unknown, where: string, correlationId: string): ErrorStatus {
     if (status.kind === ErrorKind.Internal) {
-      const cause = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
-      this.logger.error(`internal error on ${where} (correlation id ${correlationId}): ${cause}`);
+      this.logger.error(`internal error on ${where} (correlation id ${correlationId}): ${errorTrace(exception)}`);
     } else if (status.kind === ErrorKind.Unavailable) {
       this.logger.warn(`${where} (correlation id ${correlationId}): ${status.body.message}`);
     }

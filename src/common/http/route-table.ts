@@ -23,7 +23,9 @@ export class RouteTable {
     for (const route of this.routes) {
       if (route.pattern.test(path)) route.methods.forEach((m) => methods.add(m));
     }
+    // HEAD comes with GET; OPTIONS is the CORS preflight route every path has
     methods.delete('HEAD');
+    methods.delete('OPTIONS');
     return [...methods].sort();
   }
 }

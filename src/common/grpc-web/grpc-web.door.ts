@@ -1,0 +1,135 @@
+import { Metadata } from '@grpc/grpc-js';
+import { Logger } from '@nestjs/common';
+import { CustomTransportStrategy, MessageHandler, Transport, TransportId } from '@nestjs/microservices';
+import { IncomingHttpHeaders } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { isObservable, lastValueFrom, of, toArray } from 'rxjs';
+import { DomainError } from '../errors/domain-error.js';
+import { ErrorKind } from '../errors/error-kind.js';
+import { ErrorStatus, statusOf } from '../errors/error-status.js';
+import { errorTrace } from '../errors/error-text.js';
+import { GrpcServiceError } from '../errors/error.filter.js';
+import { internalError, translateError } from '../errors/error-translation.js';
+import { GrpcMethodEntry, GrpcMethodTable } from '../grpc/grpc-method-table.js';
+import { encodeStatusDetails } from '../grpc/status-details.js';
+import { GrpcWebContentType, GrpcWebStatus, decodeTextBody, malformed, readFrames } from './grpc-web-protocol.js';
+
+/** What a gRPC-web call answers: the response messages (binary) and the status for the trailers. */
+export interface GrpcWebOutcome {
+  messages: Buffer[];
+  status: GrpcWebStatus;
+}
+
+/** Request headers that describe the HTTP exchange, not the call: never handed on as metadata. */
+const HTTP_ONLY_HEADERS = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'content-type', 'content-length', 'accept-encoding']);
+
+/**
+ * The gRPC-web door. As a Nest transport strategy it receives the same handlers as the gRPC
+ * server (wrapped in the same guard, pipes and error filter); it answers a call by looking the
+ * path up in the gRPC door's method table, decoding the one request frame with that method's
+ * codec, calling the handler with the HTTP headers as gRPC metadata, and encoding the result.
+ * The HTTP side (routes, content types, CORS) is in grpc-web.routes.ts.
+ */
+export class GrpcWebDoor implements CustomTransportStrategy {
+  readonly transportId: TransportId = Transport.GRPC;
+  private readonly logger = new Logger('GrpcWeb');
+  private readonly handlers = new Map<string, MessageHandler>();
+
+  constructor(readonly methods: GrpcMethodTable) {}
+
+  /** Called by Nest for every message handler; the gRPC method patterns are kept. */
+  addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false): void {
+    if (isEventHandler || !isGrpcPattern(pattern)) return;
+    this.handlers.set(`${pattern.service}/${pattern.rpc}`, callback);
+  }
+
+  listen(callback: () => void): void {
+    callback();
+  }
+
+  close(): void {}
+
+  /** Answers one call of `method`; never throws (every failure becomes a status). */
+  async call(method: GrpcMethodEntry, contentType: GrpcWebContentType, body: Buffer, headers: IncomingHttpHeaders): Promise<GrpcWebOutcome> {
+    try {
+      const handler = this.handlers.get(`${method.service}/${method.method}`);
+      if (!handler || method.requestStream) {
+        throw new DomainError(ErrorKind.Unimplemented, undefined, `${method.path} is not served over gRPC-web`);
+      }
+      if (contentType.codec !== 'proto') {
+        throw new DomainError(ErrorKind.Unimplemented, undefined, `the gRPC-web ${contentType.codec} codec is not supported; send application/grpc-web+proto or application/grpc-web-text`);
+      }
+      const request = this.decodeRequest(method, contentType.text ? decodeTextBody(body) : body);
+      const result: unknown = await handler(request, metadataOf(headers));
+      const values = await lastValueFrom((isObservable(result) ? result : of(result)).pipe(toArray()));
+      const responses = method.responseStream ? values : values.slice(-1);
+      return { messages: responses.map((value) => method.encodeResponse(value)), status: { code: 0, message: '' } };
+    } catch (error) {
+      return { messages: [], status: this.failure(error, method.path) };
+    }
+  }
+
+  /** The status of a failure: handler failures come from the error filter; the rest is mapped here the same way. */
+  failure(error: unknown, path: string): GrpcWebStatus {
+    if (isGrpcServiceError(error)) {
+      const [details] = error.metadata.get('grpc-status-details-bin');
+      return { code: error.code, message: error.details, details: Buffer.isBuffer(details) ? details : undefined };
+    }
+    const { body } = this.errorStatus(error, path);
+    return { code: body.code, message: body.message, details: encodeStatusDetails(body.code, body.message, body.details) };
+  }
+
+  /** A failure outside the handlers (framing, decoding, HTTP) in the one error shape; an unexpected one is logged. */
+  errorStatus(error: unknown, path: string): ErrorStatus {
+    const known = translateError(error);
+    if (known) return statusOf(known);
+    const correlationId = randomUUID();
+    this.logger.error(`internal error on gRPC-web ${path} (correlation id ${correlationId}): ${errorTrace(error)}`);
+    return statusOf(internalError(correlationId));
+  }
+
+  /** Exactly one uncompressed data frame, holding a valid request message. */
+  private decodeRequest(method: GrpcMethodEntry, body: Buffer): unknown {
+    const frames = readFrames(body);
+    if (frames.length !== 1 || frames[0].trailer) {
+      throw malformed(`a unary request is exactly one data frame, got ${frames.length} frame${frames.length === 1 ? ' (a trailer frame)' : 's'}`);
+    }
+    if (frames[0].compressed) {
+      throw new DomainError(ErrorKind.Unimplemented, undefined, 'compressed gRPC-web messages are not supported; send them uncompressed (grpc-encoding identity)');
+    }
+    try {
+      return method.decodeRequest(frames[0].payload);
+    } catch (error) {
+      throw malformed(`the message is not a valid ${method.requestType}: ${(error as Error).message}`);
+    }
+  }
+}
+
+function isGrpcPattern(pattern: unknown): pattern is { service: string; rpc: string } {
+  if (pattern === null || typeof pattern !== 'object') return false;
+  const { service, rpc } = pattern as Record<string, unknown>;
+  return typeof service === 'string' && typeof rpc === 'string';
+}
+
+function isGrpcServiceError(error: unknown): error is GrpcServiceError {
+  if (error === null || typeof error !== 'object') return false;
+  const { code, details, metadata } = error as Record<string, unknown>;
+  return typeof code === 'number' && typeof details === 'string' && metadata instanceof Metadata;
+}
+
+/** The request headers as gRPC metadata (`authorization`, `x-zitadel-orgid`, …); `-bin` values are base64. */
+function metadataOf(headers: IncomingHttpHeaders): Metadata {
+  const metadata = new Metadata();
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HTTP_ONLY_HEADERS.has(name) || name.startsWith(':')) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      try {
+        if (name.endsWith('-bin')) metadata.add(name, Buffer.from(item, 'base64'));
+        else metadata.add(name, item);
+      } catch {
+        // not a valid metadata entry (gRPC allows fewer characters than HTTP): not handed on
+      }
+    }
+  }
+  return metadata;
+}

@@ -1,0 +1,56 @@
+import { FastifyInstance, FastifyReply } from 'fastify';
+import { DomainError } from '../errors/domain-error.js';
+import { ErrorKind } from '../errors/error-kind.js';
+import { sendErrorStatus } from '../errors/error.filter.js';
+import { BODY_LIMIT_BYTES } from '../http/json-body-parser.js';
+import { GrpcMethodTable } from '../grpc/grpc-method-table.js';
+import { GrpcWebDoor, GrpcWebOutcome } from './grpc-web.door.js';
+import { GrpcWebContentType, grpcWebContentType, responseBody } from './grpc-web-protocol.js';
+
+/**
+ * Serves the gRPC-web door on the HTTP server: `POST /<package>.<Service>/<Method>` for every
+ * method of the method table, with the body read as bytes (the rest of the HTTP API reads JSON).
+ * Every gRPC-web answer is HTTP 200 with the outcome in the trailer frame; a POST with a gRPC-web
+ * content type to a path that is no method answers UNIMPLEMENTED the same way.
+ */
+export function installGrpcWebRoutes(fastify: FastifyInstance, door: GrpcWebDoor): void {
+  // after CORS (onRequest) and before the body is read as JSON
+  fastify.addHook('preParsing', (request, reply, payload, done) => {
+    const contentType = request.method === 'POST' && request.routeOptions.url === undefined ? grpcWebContentType(request.headers['content-type']) : undefined;
+    if (!contentType) return done(null, payload);
+    const path = request.url.split('?')[0];
+    send(reply, contentType, { messages: [], status: door.failure(unknownMethod(path, door.methods), path) });
+  });
+
+  void fastify.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => done(null, body));
+    // failures before the handler (body too large, not gRPC-web): the same mapping, in the form the client reads
+    scope.setErrorHandler((error, request, reply) => {
+      const contentType = grpcWebContentType(request.headers['content-type']);
+      if (contentType) send(reply, contentType, { messages: [], status: door.failure(error, request.url) });
+      else sendErrorStatus(reply, door.errorStatus(error, request.url));
+    });
+    for (const method of door.methods.all()) {
+      scope.post(method.path, async (request, reply) => {
+        const contentType = grpcWebContentType(request.headers['content-type']);
+        if (!contentType) {
+          const message = `${method.path} is a gRPC-web method: send Content-Type application/grpc-web+proto or application/grpc-web-text`;
+          throw new DomainError(ErrorKind.InvalidArgument, undefined, message, [], 415);
+        }
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        send(reply, contentType, await door.call(method, contentType, body, request.headers));
+      });
+    }
+  });
+}
+
+function send(reply: FastifyReply, contentType: GrpcWebContentType, outcome: GrpcWebOutcome): void {
+  void reply.status(200).header('content-type', contentType.mediaType).send(responseBody(outcome.messages, outcome.status, contentType.text));
+}
+
+function unknownMethod(path: string, methods: GrpcMethodTable): DomainError {
+  const [, service = '', method = ''] = path.split('/');
+  const message = methods.hasService(service) ? `unknown method ${method} of service ${service}` : `unknown service ${service}`;
+  return new DomainError(ErrorKind.Unimplemented, undefined, message);
+}
