@@ -23,6 +23,7 @@ describe('configuration', () => {
     assert.equal(config.migrationsRun, true);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.instanceId, undefined);
+    assert.deepEqual(config.corsOrigins, []);
   });
 
   it('reads MySQL URLs (mysql: or mariadb:) and issuer settings', () => {
@@ -37,6 +38,15 @@ describe('configuration', () => {
     assert.deepEqual(config.auth, { mode: 'issuer', issuer: 'https://issuer.example.com', jwksUri: undefined, audience: 'api' });
     assert.equal(config.migrationsRun, false);
     assert.equal(config.grpcPort, 0);
+  });
+
+  it('reads CORS_ORIGINS: a comma-separated list of origins, or *', () => {
+    assert.deepEqual(loadConfig({ CORS_ORIGINS: ' https://console.example.com , http://localhost:4200,' }).corsOrigins, [
+      'https://console.example.com',
+      'http://localhost:4200',
+    ]);
+    assert.deepEqual(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins, ['*']);
+    assert.deepEqual(loadConfig({ CORS_ORIGINS: '' }).corsOrigins, []);
   });
 
   it('reads the bus: a default URL per transport, requests served on queue zitadel.api unless configured', () => {
@@ -72,6 +82,10 @@ describe('configuration', () => {
     [{ BUS_URL: 'nats://h:4222' }, /BUS_URL needs BUS_TRANSPORT to name a transport/],
     [{ BUS_TRANSPORT: 'mqtt', BUS_REQUEST_QUEUE: 'a/b' }, /BUS_REQUEST_QUEUE must be 1 to 200 letters, digits/],
     [{ BUS_TRANSPORT: 'redis', BUS_REQUESTS: 'sometimes' }, /BUS_REQUESTS must be true or false/],
+    [{ CORS_ORIGINS: 'https://console.example.com/' }, /CORS_ORIGINS must be a comma-separated list of origins .* got "https:\/\/console.example.com\/"/],
+    [{ CORS_ORIGINS: 'https://ok.example.com, console.example.com' }, /CORS_ORIGINS .* got "console.example.com"/],
+    [{ CORS_ORIGINS: 'https://console.example.com/app' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'ftp://files.example.com' }, /CORS_ORIGINS/],
   ] as const) {
     it(`refuses ${JSON.stringify(env)}`, () => {
       assert.throws(() => loadConfig(env), message);
