@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Server, createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { freePort } from '../support/processes.js';
+import { TestApp } from '../support/test-app.js';
+import { developmentToken } from '../support/tokens.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** What the page reports back about each of its calls. */
+interface CallReport {
+  error?: string;
+  status?: number;
+  contentType?: string | null;
+  requestId?: string | null;
+  frames?: { flags: number; hex: string; text: string }[];
+}
+
+/**
+ * A page that calls the service with gRPC-web from the browser (plain fetch, hand-built frames:
+ * what every gRPC-web library does underneath) and posts what it saw back to its own origin.
+ */
+function page(apiUrl: string, token: string, type: number): string {
+  return `<!doctype html><meta charset="utf-8"><title>gRPC-web from a browser</title><script>
+const call = async () => {
+  try {
+    const response = await fetch(${JSON.stringify(`${apiUrl}/zitadel.admin.v1.AdminService/AddSecondFactorToLoginPolicy`)}, {
+      method: 'POST',
+      headers: { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1', 'x-user-agent': 'grpc-web-javascript/0.1', authorization: 'Bearer ${token}' },
+      body: new Uint8Array([0, 0, 0, 0, 2, 0x08, ${type}]),
+    });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const frames = [];
+    for (let offset = 0; offset < bytes.length; ) {
+      const length = new DataView(bytes.buffer).getUint32(offset + 1);
+      const payload = bytes.subarray(offset + 5, offset + 5 + length);
+      frames.push({ flags: bytes[offset], hex: [...payload].map((b) => b.toString(16).padStart(2, '0')).join(''), text: new TextDecoder().decode(payload) });
+      offset += 5 + length;
+    }
+    return { status: response.status, contentType: response.headers.get('content-type'), requestId: response.headers.get('x-request-id'), frames };
+  } catch (error) {
+    return { error: String(error) };
+  }
+};
+(async () => {
+  const first = await call();
+  const second = await call();
+  await fetch('/report', { method: 'POST', body: JSON.stringify([first, second]) });
+})();
+</script>`;
+}
+
+/** Serves `html` on its own origin (127.0.0.1:`port`) and resolves with what the page reports. */
+async function pageServer(html: string, port: number): Promise<{ server: Server; origin: string; report: Promise<CallReport[]> }> {
+  let deliver: (report: CallReport[]) => void = () => {};
+  const report = new Promise<CallReport[]>((resolve) => (deliver = resolve));
+  const server = createServer((request, response) => {
+    if (request.method === 'POST' && request.url === '/report') {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        response.end();
+        deliver(JSON.parse(body) as CallReport[]);
+      });
+      return;
+    }
+    response.setHeader('content-type', 'text/html; charset=utf-8');
+    response.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${port}`, report };
+}
+
+/** Opens `url` in headless Chromium until the page has reported (30 s at most). */
+async function inBrowser(url: string, report: Promise<CallReport[]>): Promise<CallReport[]> {
+  const profile = await mkdtemp(join(tmpdir(), 'lpf-chromium-'));
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  const browser: ChildProcess = spawn(CHROMIUM, [...flags, `--user-data-dir=${profile}`, url], { stdio: 'ignore' });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the page at ${url} did not report within 30 s`)), 30_000)));
+    return await Promise.race([report, timeout]);
+  } finally {
+    clearTimeout(timer);
+    browser.kill('SIGKILL');
+    await new Promise((resolve) => (browser.exitCode !== null ? resolve(null) : browser.once('exit', resolve)));
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+const chromiumMissing = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+
+describe('gRPC-web from a real browser on another origin (headless Chromium)', { skip: chromiumMissing }, () => {
+  let app: TestApp;
+  let token: string;
+  const servers: Server[] = [];
+  let allowedPagePort: number;
+
+  before(async () => {
+    allowedPagePort = await freePort();
+    app = await TestApp.start({ env: { CORS_ORIGINS: `http://127.0.0.1:${allowedPagePort}` } });
+    token = await developmentToken(app.config, { roles: ['IAM_OWNER'] });
+  });
+  after(async () => {
+    servers.forEach((server) => server.close());
+    await app.close();
+  });
+
+  it('an allowed origin adds a factor (data frame, OK trailers), then reads the duplicate as code 6 with its details', async () => {
+    const { server, origin, report } = await pageServer(page(app.url, token, 3), allowedPagePort);
+    servers.push(server);
+
+    const [added, duplicate] = await inBrowser(`${origin}/`, report);
+    assert.equal(added.error, undefined, added.error);
+    assert.equal(added.status, 200);
+    assert.equal(added.contentType, 'application/grpc-web+proto');
+    assert.match(added.requestId ?? '', /^[0-9a-f-]{36}$/, 'x-request-id is exposed to the page');
+    assert.deepEqual(added.frames?.map((f) => f.flags), [0x00, 0x80]);
+    assert.match(added.frames?.[0].hex ?? '', /^0a/, 'AddSecondFactorToLoginPolicyResponse.details');
+    assert.equal(added.frames?.[1].text, 'grpc-status:0\r\ngrpc-message:\r\n');
+
+    assert.equal(duplicate.status, 200);
+    assert.deepEqual(duplicate.frames?.map((f) => f.flags), [0x80]);
+    assert.match(duplicate.frames?.[0].text ?? '', /^grpc-status:6\r\ngrpc-message:Multifactor already exists \(INSTANCE-2B0ps\)\r\ngrpc-status-details-bin:[A-Za-z0-9+/]+\r\n$/);
+
+    const list = await app.request('POST', '/admin/v1/policies/login/second_factors/_search', { token });
+    assert.ok(list.body.result.includes('SECOND_FACTOR_TYPE_OTP_EMAIL'));
+  });
+
+  it('another origin is refused by the browser, and its call never reaches the service', async () => {
+    const { server, origin, report } = await pageServer(page(app.url, token, 4), await freePort());
+    servers.push(server);
+    const [first, second] = await inBrowser(`${origin}/`, report);
+    assert.match(first.error ?? '', /TypeError: Failed to fetch/);
+    assert.match(second.error ?? '', /TypeError: Failed to fetch/);
+    const list = await app.request('POST', '/admin/v1/policies/login/second_factors/_search', { token });
+    assert.ok(!list.body.result.includes('SECOND_FACTOR_TYPE_OTP_SMS'), 'the preflight failed, so the add was never sent');
+  });
+});
