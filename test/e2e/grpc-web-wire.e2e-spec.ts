@@ -116,6 +116,9 @@ describe('gRPC-web door on the wire (hand-built frames)', () => {
     const expected = Buffer.concat([dataFrame(Buffer.from([0x08, 0x01])), trailerFrame('grpc-status:0\r\ngrpc-message:\r\n')]);
     assert.equal(answer.text, expected.toString('base64'));
     assert.equal(answer.text, 'AAAAAAIIAYAAAAAeZ3JwYy1zdGF0dXM6MA0KZ3JwYy1tZXNzYWdlOg0K');
+    // the server stream Health/Watch: its one message, then the trailers
+    const watched = await post('/grpc.health.v1.Health/Watch', 'application/grpc-web+proto', dataFrame(Buffer.alloc(0)));
+    assert.equal(watched.bytes.toString('hex'), expected.toString('hex'));
   });
 
   it('grpc-web-text in two padded base64 pieces: AddSecondFactor answers the ObjectDetails the REST door reads back', async () => {
