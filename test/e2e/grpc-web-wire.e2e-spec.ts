@@ -178,11 +178,11 @@ describe('gRPC-web door on the wire (hand-built frames)', () => {
     const path = `${ADMIN}/AddSecondFactorToLoginPolicy`;
     const binary = 'application/grpc-web+proto';
     const cases: [string, Buffer | string, string, string][] = [
-      ['no frame', Buffer.alloc(0), binary, 'malformed gRPC-web request: a unary request is exactly one data frame, got 0 frames'],
+      ['no frame', Buffer.alloc(0), binary, 'malformed gRPC-web request: the request must be exactly one data frame, got 0 frames'],
       ['a cut header', Buffer.from([0, 0, 0]), binary, 'malformed gRPC-web request: a frame needs a 5-byte header, only 3 bytes are left at byte 0'],
       ['a cut payload', Buffer.from([0, 0, 0, 0, 9, 8, 3]), binary, 'malformed gRPC-web request: the frame at byte 0 announces 9 bytes but 2 follow'],
-      ['two data frames', Buffer.concat([dataFrame(intField(1, 3)), dataFrame(intField(1, 3))]), binary, 'malformed gRPC-web request: a unary request is exactly one data frame, got 2 frames'],
-      ['a trailer frame only', trailerFrame('x:y\r\n'), binary, 'malformed gRPC-web request: a unary request is exactly one data frame, got 1 frame (a trailer frame)'],
+      ['two data frames', Buffer.concat([dataFrame(intField(1, 3)), dataFrame(intField(1, 3))]), binary, 'malformed gRPC-web request: the request must be exactly one data frame, got 2 frames'],
+      ['a trailer frame only', trailerFrame('x:y\r\n'), binary, 'malformed gRPC-web request: the request must be exactly one data frame, got 1 frame (a trailer frame)'],
       ['unknown flags', frame(0x02, Buffer.alloc(0)), binary, 'malformed gRPC-web request: unknown frame flags 0x02 at byte 0'],
       ['a message that is no protobuf', dataFrame(Buffer.from([0x0a, 0x05, 0x01])), binary, 'malformed gRPC-web request: the message is not a valid AddSecondFactorToLoginPolicyRequest'],
       ['text that is no base64', 'AAAA!AAA', 'application/grpc-web-text', 'malformed gRPC-web request: the body of an application/grpc-web-text request is not base64'],

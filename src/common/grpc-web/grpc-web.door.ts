@@ -92,7 +92,7 @@ export class GrpcWebDoor implements CustomTransportStrategy {
   private decodeRequest(method: GrpcMethodEntry, body: Buffer): unknown {
     const frames = readFrames(body);
     if (frames.length !== 1 || frames[0].trailer) {
-      throw malformed(`a unary request is exactly one data frame, got ${frames.length} frame${frames.length === 1 ? ' (a trailer frame)' : 's'}`);
+      throw malformed(`the request must be exactly one data frame, got ${frames.length} frame${frames.length === 1 ? ' (a trailer frame)' : 's'}`);
     }
     if (frames[0].compressed) {
       throw new DomainError(ErrorKind.Unimplemented, undefined, 'compressed gRPC-web messages are not supported; send them uncompressed (grpc-encoding identity)');
