@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Server, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { decodeStatusDetails } from '../../src/common/grpc/status-details.js';
 import { freePort } from '../support/processes.js';
 import { TestApp } from '../support/test-app.js';
 import { developmentToken } from '../support/tokens.js';
@@ -55,18 +56,67 @@ const call = async () => {
 </script>`;
 }
 
-/** Serves `html` on its own origin (127.0.0.1:`port`) and resolves with what the page reports. */
-async function pageServer(html: string, port: number): Promise<{ server: Server; origin: string; report: Promise<CallReport[]> }> {
-  let deliver: (report: CallReport[]) => void = () => {};
-  const report = new Promise<CallReport[]>((resolve) => (deliver = resolve));
+/**
+ * A page with Google's gRPC-web client (the `grpc-web` package, as ES module): in text and in
+ * binary mode it adds a factor, lists the factors and adds the same factor again. Requests are
+ * serialised by hand; responses come back as hex for the test to decode with ZITADEL's definitions.
+ */
+function googleClientPage(apiUrl: string, token: string): string {
+  return `<!doctype html><meta charset="utf-8"><title>grpc-web client</title><script type="module">
+import { GrpcWebClientBase, MethodDescriptor, MethodType } from '/grpc-web.js';
+const hex = (bytes) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+const call = async (client, name, bytes) => {
+  const path = '/zitadel.admin.v1.AdminService/' + name;
+  const descriptor = new MethodDescriptor(path, MethodType.UNARY, Object, Object, (request) => Uint8Array.from(request.bytes), (response) => ({ hex: hex(response) }));
+  try {
+    return await client.unaryCall(${JSON.stringify(apiUrl)} + path, { bytes }, { authorization: 'Bearer ${token}' }, descriptor);
+  } catch (error) {
+    return { code: error.code, message: error.message, details: (error.metadata || {})['grpc-status-details-bin'] || null };
+  }
+};
+const results = {};
+for (const [format, type] of [['text', 3], ['binary', 4]]) {
+  const client = new GrpcWebClientBase({ format });
+  const added = await call(client, 'AddSecondFactorToLoginPolicy', [8, type]);
+  const listed = await call(client, 'ListLoginPolicySecondFactors', []);
+  const duplicate = await call(client, 'AddSecondFactorToLoginPolicy', [8, type]);
+  results[format] = { added, listed, duplicate };
+}
+await fetch('/report', { method: 'POST', body: JSON.stringify(results) });
+</script>`;
+}
+
+/** What the Google client page reports for each call: the response bytes, or the error. */
+interface ClientCall {
+  hex?: string;
+  code?: number;
+  message?: string;
+  details?: string | null;
+}
+
+const GRPC_WEB_MODULE = join(dirname(require.resolve('grpc-web')), 'index.esm.js');
+
+/**
+ * Serves `html` on its own origin (127.0.0.1:`port`), plus grpc-web's ES module at /grpc-web.js,
+ * and resolves with what the page reports.
+ */
+async function pageServer<T = CallReport[]>(html: string, port: number): Promise<{ server: Server; origin: string; report: Promise<T> }> {
+  const grpcWebModule = await readFile(GRPC_WEB_MODULE);
+  let deliver: (report: T) => void = () => {};
+  const report = new Promise<T>((resolve) => (deliver = resolve));
   const server = createServer((request, response) => {
     if (request.method === 'POST' && request.url === '/report') {
       let body = '';
       request.on('data', (chunk) => (body += chunk));
       request.on('end', () => {
         response.end();
-        deliver(JSON.parse(body) as CallReport[]);
+        deliver(JSON.parse(body) as T);
       });
+      return;
+    }
+    if (request.url === '/grpc-web.js') {
+      response.setHeader('content-type', 'text/javascript');
+      response.end(grpcWebModule);
       return;
     }
     response.setHeader('content-type', 'text/html; charset=utf-8');
@@ -77,7 +127,7 @@ async function pageServer(html: string, port: number): Promise<{ server: Server;
 }
 
 /** Opens `url` in headless Chromium until the page has reported (30 s at most). */
-async function inBrowser(url: string, report: Promise<CallReport[]>): Promise<CallReport[]> {
+async function inBrowser<T>(url: string, report: Promise<T>): Promise<T> {
   const profile = await mkdtemp(join(tmpdir(), 'lpf-chromium-'));
   const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
   const browser: ChildProcess = spawn(CHROMIUM, [...flags, `--user-data-dir=${profile}`, url], { stdio: 'ignore' });
@@ -100,10 +150,12 @@ describe('gRPC-web from a real browser on another origin (headless Chromium)', {
   let token: string;
   const servers: Server[] = [];
   let allowedPagePort: number;
+  let googleClientPagePort: number;
 
   before(async () => {
     allowedPagePort = await freePort();
-    app = await TestApp.start({ env: { CORS_ORIGINS: `http://127.0.0.1:${allowedPagePort}` } });
+    googleClientPagePort = await freePort();
+    app = await TestApp.start({ env: { CORS_ORIGINS: `http://127.0.0.1:${allowedPagePort},http://127.0.0.1:${googleClientPagePort}` } });
     token = await developmentToken(app.config, { roles: ['IAM_OWNER'] });
   });
   after(async () => {
@@ -140,5 +192,33 @@ describe('gRPC-web from a real browser on another origin (headless Chromium)', {
     assert.match(second.error ?? '', /TypeError: Failed to fetch/);
     const list = await app.request('POST', '/admin/v1/policies/login/second_factors/_search', { token });
     assert.ok(!list.body.result.includes('SECOND_FACTOR_TYPE_OTP_SMS'), 'the preflight failed, so the add was never sent');
+  });
+
+  it("Google's grpc-web client, in text and in binary mode, adds and lists factors and reads a duplicate as code 6 with its details", async () => {
+    // start from the two default factors (the first test added OTP_EMAIL)
+    assert.equal((await app.request('DELETE', '/admin/v1/policies/login/second_factors/3', { token })).status, 200);
+    type Calls = { added: ClientCall; listed: ClientCall; duplicate: ClientCall };
+    const { server, origin, report } = await pageServer<Record<'text' | 'binary', Calls>>(googleClientPage(app.url, token), googleClientPagePort);
+    servers.push(server);
+    const results = await inBrowser(`${origin}/`, report);
+
+    const [{ fromBinary }, admin] = await Promise.all([import('@bufbuild/protobuf'), import('@zitadel/proto/zitadel/admin_pb.js')]);
+    const expectedLists = { text: [1, 2, 3], binary: [1, 2, 3, 4] };
+    for (const [format, type] of [['text', 3], ['binary', 4]] as const) {
+      const { added, listed, duplicate } = results[format];
+      assert.ok(added.hex !== undefined, `${format}: ${JSON.stringify(added)}`);
+      const addedResponse = fromBinary(admin.AddSecondFactorToLoginPolicyResponseSchema, Buffer.from(added.hex, 'hex'));
+      assert.ok((addedResponse.details?.sequence ?? 0n) > 0n, format);
+      assert.ok(listed.hex !== undefined, `${format}: ${JSON.stringify(listed)}`);
+      const list = fromBinary(admin.ListLoginPolicySecondFactorsResponseSchema, Buffer.from(listed.hex, 'hex'));
+      assert.deepEqual(list.result, expectedLists[format], format);
+      assert.equal(list.details?.processedSequence, addedResponse.details?.sequence, format);
+
+      assert.equal(duplicate.code, 6, `${format}: ${JSON.stringify(duplicate)}`);
+      assert.equal(duplicate.message, 'Multifactor already exists (INSTANCE-2B0ps)');
+      const status = decodeStatusDetails(Buffer.from(duplicate.details ?? '', 'base64'));
+      assert.deepEqual(status.details, [{ '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail', id: 'INSTANCE-2B0ps', message: 'Multifactor already exists' }]);
+      assert.ok(type > 0);
+    }
   });
 });
