@@ -25,7 +25,8 @@ async function main(): Promise<void> {
     });
   }
   const grpc = config.grpcPort > 0 ? `gRPC on port ${config.grpcPort}` : 'gRPC off';
-  logger.log(`listening on http://0.0.0.0:${config.httpPort} (docs at /docs), ${grpc}; database: ${where}; tokens: ${auth}; bus: ${busSummary(config)}`);
+  const browsers = config.corsOrigins.length > 0 ? `browsers from ${config.corsOrigins.join(', ')}` : 'no browser origins (CORS_ORIGINS)';
+  logger.log(`listening on http://0.0.0.0:${config.httpPort} (REST, gRPC-web, docs at /docs; ${browsers}), ${grpc}; database: ${where}; tokens: ${auth}; bus: ${busSummary(config)}`);
 }
 
 function busSummary(config: AppConfig): string {
