@@ -130,16 +130,19 @@ async function pageServer<T = CallReport[]>(html: string, port: number): Promise
 async function inBrowser<T>(url: string, report: Promise<T>): Promise<T> {
   const profile = await mkdtemp(join(tmpdir(), 'lpf-chromium-'));
   const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-  const browser: ChildProcess = spawn(CHROMIUM, [...flags, `--user-data-dir=${profile}`, url], { stdio: 'ignore' });
+  // its own process group, so that the renderer and helper processes end with it
+  const browser: ChildProcess = spawn(CHROMIUM, [...flags, `--user-data-dir=${profile}`, url], { stdio: 'ignore', detached: true });
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the page at ${url} did not report within 30 s`)), 30_000)));
     return await Promise.race([report, timeout]);
   } finally {
     clearTimeout(timer);
-    browser.kill('SIGKILL');
-    await new Promise((resolve) => (browser.exitCode !== null ? resolve(null) : browser.once('exit', resolve)));
-    await rm(profile, { recursive: true, force: true });
+    const exited = new Promise((resolve) => (browser.exitCode !== null || browser.signalCode !== null ? resolve(null) : browser.once('exit', resolve)));
+    if (browser.pid !== undefined) process.kill(-browser.pid, 'SIGKILL');
+    await exited;
+    // a helper process may still be flushing into the profile for a moment
+    await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 

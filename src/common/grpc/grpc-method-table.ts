@@ -16,11 +16,11 @@ export interface GrpcMethodEntry {
 }
 
 /**
- * The methods of a package definition by path, as the gRPC door serves them: what the gRPC-web
- * door looks a request up in, so both doors answer the same methods with the same codecs.
+ * The methods of a package definition, as the gRPC door serves them: what the gRPC-web door
+ * registers its routes from, so both doors answer the same methods with the same codecs.
  */
 export class GrpcMethodTable {
-  private readonly methods = new Map<string, GrpcMethodEntry>();
+  private readonly methods: GrpcMethodEntry[] = [];
   private readonly services = new Set<string>();
 
   constructor(definition: PackageDefinition) {
@@ -28,7 +28,7 @@ export class GrpcMethodTable {
       if ('format' in service) continue; // a message or enum type, not a service
       this.services.add(qualifiedName);
       for (const [method, rpc] of Object.entries(service as Record<string, MethodDefinition<object, object>>)) {
-        this.methods.set(rpc.path, {
+        this.methods.push({
           path: rpc.path,
           service: serviceName(qualifiedName),
           method,
@@ -42,16 +42,12 @@ export class GrpcMethodTable {
     }
   }
 
-  find(path: string): GrpcMethodEntry | undefined {
-    return this.methods.get(path);
-  }
-
   hasService(qualifiedName: string): boolean {
     return this.services.has(qualifiedName);
   }
 
-  all(): GrpcMethodEntry[] {
-    return [...this.methods.values()];
+  all(): readonly GrpcMethodEntry[] {
+    return this.methods;
   }
 }
 
