@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,35 +7,10 @@ import { loadConfig } from '../../src/common/config/load-config.js';
 import { LocalBroker, missingBroker } from '../support/brokers.js';
 import { ReceivedEvent, assertInOrderWithoutGaps, collectNats, deliveries, waitFor } from '../support/bus-events.js';
 import { MYSQL_URL, createMysqlDatabase } from '../support/databases.js';
-import { readMetric } from '../support/metrics.js';
-import { freePort, startService, stop } from '../support/processes.js';
+import { ServiceProcess } from '../support/service-process.js';
 import { developmentToken } from '../support/tokens.js';
 
 const MGMT = '/management/v1/policies/login';
-
-/** One service process and how to call it. */
-class Service {
-  private constructor(
-    readonly process: ChildProcess,
-    readonly url: string,
-  ) {}
-
-  static async start(env: Record<string, string>): Promise<Service> {
-    const port = await freePort();
-    return new Service(await startService(env, port), `http://127.0.0.1:${port}`);
-  }
-
-  async call(method: string, path: string, token: string, body?: object, orgId?: string): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (orgId) headers['x-zitadel-orgid'] = orgId;
-    const response = await fetch(`${this.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: response.status, body: await response.json() };
-  }
-
-  metric(name: string): Promise<number> {
-    return readMetric(this.url, name);
-  }
-}
 
 /** Checks what a consumer received against the stored events: each one there as stored, per-aggregate order, repeats identical. */
 function assertDelivered(received: ReceivedEvent[], stored: any[]): number {
@@ -54,9 +28,9 @@ describe('two service processes on one MariaDB with a bus', { skip: MYSQL_URL ? 
     const database = await createMysqlDatabase();
     const dataDir = await mkdtemp(join(tmpdir(), 'lpf-two-'));
     const env = { DATA_DIR: dataDir, DATABASE_URL: database.url, BUS_TRANSPORT: 'nats', BUS_URL: broker.url, BUS_REQUESTS: 'false' };
-    const services: Service[] = [];
+    const services: ServiceProcess[] = [];
     try {
-      services.push(await Service.start(env), await Service.start(env));
+      services.push(await ServiceProcess.start(env), await ServiceProcess.start(env));
       const token = await developmentToken(loadConfig({ DATA_DIR: dataDir }), { roles: ['IAM_OWNER'] });
       const orgs: string[] = [];
       for (let i = 0; i < 10; i++) {
@@ -105,7 +79,7 @@ describe('two service processes on one MariaDB with a bus', { skip: MYSQL_URL ? 
       assertDelivered(events.of(instanceId), after);
       assert.equal(await survivor.metric('outbox_relay_lease_held'), 1);
     } finally {
-      for (const service of services) await stop(service.process);
+      for (const service of services) await service.stop();
       await events.close();
       await broker.remove();
       await database.drop();

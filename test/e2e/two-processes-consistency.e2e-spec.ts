@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../src/common/config/load-config.js';
+import { MYSQL_URL, createMysqlDatabase } from '../support/databases.js';
+import { CallResult, ServiceProcess } from '../support/service-process.js';
+import { developmentToken } from '../support/tokens.js';
+
+const MGMT = '/management/v1/policies/login';
+const EVENTS = '/admin/v1/events/_search';
+const OTP_SMS = 4;
+
+interface EventBody {
+  position: string;
+  aggregateId: string;
+  sequence: string;
+  type: string;
+}
+
+/** Adds OTP_SMS on even rounds and removes it on odd ones, so every call of a chain succeeds. */
+function toggle(service: ServiceProcess, token: string, org: string, round: number): Promise<CallResult> {
+  return round % 2 === 0
+    ? service.call('POST', `${MGMT}/second_factors`, token, { type: OTP_SMS }, org)
+    : service.call('DELETE', `${MGMT}/second_factors/${OTP_SMS}`, token, undefined, org);
+}
+
+/** Every event of the instance, paged by position from the start. */
+async function allEvents(service: ServiceProcess, token: string): Promise<EventBody[]> {
+  const events: EventBody[] = [];
+  for (let position = 0; ; ) {
+    const page = (await service.call('POST', EVENTS, token, { asc: true, position, limit: 1000 })).body.events as EventBody[];
+    if (page.length === 0) return events;
+    events.push(...page);
+    position = Number(page[page.length - 1].position);
+  }
+}
+
+describe('two service processes on one MariaDB: what one process writes, the other shows', { skip: MYSQL_URL ? false : 'TEST_DATABASE_URL is not set' }, () => {
+  const services: ServiceProcess[] = [];
+  let database: Awaited<ReturnType<typeof createMysqlDatabase>>;
+  let dataDir: string;
+  let token: string;
+
+  async function newOrgWithCustomPolicy(name: string, via: ServiceProcess): Promise<string> {
+    const created = await via.call('POST', '/management/v1/orgs', token, { name });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const custom = await via.call('POST', MGMT, token, { secondFactors: [1] }, created.body.id);
+    assert.equal(custom.status, 200, JSON.stringify(custom.body));
+    return created.body.id;
+  }
+
+  before(async () => {
+    database = await createMysqlDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'lpf-consistency-'));
+    const env = { DATA_DIR: dataDir, DATABASE_URL: database.url };
+    // one after the other: the first creates the schema and the instance, the second finds them
+    services.push(await ServiceProcess.start(env));
+    services.push(await ServiceProcess.start(env));
+    token = await developmentToken(loadConfig({ DATA_DIR: dataDir }), { roles: ['IAM_OWNER'] });
+  });
+
+  after(async () => {
+    for (const service of services) await service.stop();
+    await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('a reader paging ListEvents by position while 24 writers on both processes change factors misses no event', async (t) => {
+    const writers = 24;
+    const orgs = await Promise.all(Array.from({ length: writers }, (_, i) => newOrgWithCustomPolicy(`Pager ${i}`, services[i % 2])));
+    const start = Number((await allEvents(services[0], token)).at(-1)?.position ?? 0);
+    const deadline = Date.now() + 8_000;
+    let writing = true;
+
+    const writes = Promise.all(
+      orgs.map(async (org, w) => {
+        const statuses: number[] = [];
+        for (let round = 0; Date.now() < deadline; round++) statuses.push((await toggle(services[w % 2], token, org, round)).status);
+        return statuses;
+      }),
+    ).finally(() => (writing = false));
+
+    const seen: EventBody[] = [];
+    const read = (async () => {
+      let position = start;
+      for (let page = 0; ; page++) {
+        const answer = await services[page % 2].call('POST', EVENTS, token, { asc: true, position, limit: 200 });
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        const events = answer.body.events as EventBody[];
+        for (const event of events) {
+          assert.ok(Number(event.position) > position, `position ${event.position} after ${position}`);
+          position = Number(event.position);
+        }
+        seen.push(...events);
+        // once the writers are done, one empty page means the reader has caught up
+        if (!writing && events.length === 0) return;
+      }
+    })();
+
+    const statuses = (await writes).flat();
+    await read;
+    assert.deepEqual(
+      statuses.filter((status) => status !== 200),
+      [],
+      'every write succeeded',
+    );
+    const stored = (await allEvents(services[1], token)).filter((event) => Number(event.position) > start);
+    const seenPositions = new Set(seen.map((event) => event.position));
+    const missed = stored.filter((event) => !seenPositions.has(event.position));
+    t.diagnostic(`${statuses.length} writes, ${stored.length} events stored, ${seen.length} read by the pager, ${missed.length} missed`);
+    assert.equal(seen.length, seenPositions.size, 'no event twice');
+    assert.deepEqual(
+      missed.map((event) => `${event.position} ${event.type} ${event.aggregateId}/${event.sequence}`),
+      [],
+      'the pager saw every stored event',
+    );
+  });
+
+  it('a factor written through one process is in the very next read through the other, 500 times', async () => {
+    const org = await newOrgWithCustomPolicy('Read your writes', services[0]);
+    const stale: string[] = [];
+    for (let round = 0; round < 500; round++) {
+      const [writer, reader] = round % 2 === 0 ? services : [services[1], services[0]];
+      const written = await toggle(writer, token, org, round);
+      assert.equal(written.status, 200, JSON.stringify(written.body));
+      const read = await reader.call('POST', `${MGMT}/second_factors/_search`, token, {}, org);
+      assert.equal(read.status, 200);
+      const expectPresent = round % 2 === 0;
+      const present = (read.body.result as string[]).includes('SECOND_FACTOR_TYPE_OTP_SMS');
+      if (present !== expectPresent || read.body.details.processedSequence !== written.body.details.sequence) {
+        stale.push(`round ${round}: wrote sequence ${written.body.details.sequence}, read ${read.body.details.processedSequence} ${JSON.stringify(read.body.result)}`);
+      }
+    }
+    assert.deepEqual(stale, []);
+  });
+
+  it('RemoveOrg racing factor adds on both processes: no event of the org after org.removed (50 rounds)', async (t) => {
+    const answers = new Map<number, number>();
+    for (let round = 0; round < 50; round++) {
+      // every other org follows the default, so some adds race as copy-on-write
+      const org =
+        round % 2 === 0
+          ? await newOrgWithCustomPolicy(`Doomed ${round}`, services[round % 2])
+          : (await services[0].call('POST', '/management/v1/orgs', token, { name: `Doomed ${round}` })).body.id;
+      const racing = await Promise.all([
+        services[0].call('POST', `${MGMT}/second_factors`, token, { type: 3 }, org),
+        services[1].call('POST', `${MGMT}/second_factors`, token, { type: OTP_SMS }, org),
+        services[1].call('DELETE', '/management/v1/orgs/me', token, undefined, org),
+        services[0].call('POST', `${MGMT}/multi_factors`, token, { type: 1 }, org).then((r) => (r.status === 409 ? { ...r, status: 200 } : r)),
+      ]);
+      for (const { status } of racing) answers.set(status, (answers.get(status) ?? 0) + 1);
+      assert.equal(racing[2].status, 200, `round ${round}: RemoveOrg answered ${JSON.stringify(racing[2].body)}`);
+      for (const { status, body } of racing) assert.ok(status === 200 || status === 404, `round ${round}: ${status} ${JSON.stringify(body)}`);
+      const history = (await services[round % 2].call('POST', EVENTS, token, { aggregateId: org, asc: true, limit: 1000 })).body.events as EventBody[];
+      assert.equal(history.at(-1)?.type, 'org.removed', `round ${round}: ${history.map((event) => event.type).join(', ')}`);
+      assert.deepEqual(
+        history.map((event) => Number(event.sequence)),
+        history.map((_, i) => i + 1),
+        `round ${round}: gap-free sequences`,
+      );
+    }
+    t.diagnostic(`answers: ${JSON.stringify(Object.fromEntries(answers))}`);
+  });
+});
