@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContext } from '@nestjs/common';
 import { AccessGuard } from '../../src/common/auth/access.guard.js';
-import { OrgDirectory } from '../../src/common/auth/org-directory.js';
 import { Authenticator } from '../../src/common/auth/authenticator.service.js';
 import { authContextFromClaims } from '../../src/common/auth/role-claim.js';
 import { parseRolePermissions } from '../../src/common/auth/role-permissions.js';
@@ -35,7 +34,7 @@ describe('configuration', () => {
       GRPC_PORT: '0',
     });
     assert.deepEqual(config.database, { kind: 'mysql', url: 'mysql://root:pw@127.0.0.1:3306/factors' });
-    assert.deepEqual(config.auth, { mode: 'issuer', issuer: 'https://issuer.example.com', jwksUri: undefined, audience: 'api' });
+    assert.deepEqual(config.auth, { mode: 'issuer', issuer: 'https://issuer.example.com', jwksUri: undefined, audience: 'api', tokenCacheSize: 10_000 });
     assert.equal(config.migrationsRun, false);
     assert.equal(config.grpcPort, 0);
   });
@@ -129,8 +128,7 @@ describe('the access guard', () => {
         throw new Error('must not be called');
       },
     } as unknown as Authenticator;
-    const orgs = { isActive: async () => true } as unknown as OrgDirectory;
-    const guard = new AccessGuard(new Reflector(), authenticator, orgs);
+    const guard = new AccessGuard(new Reflector(), authenticator);
     const context = { getHandler: () => Undeclared.prototype.handler, getClass: () => Undeclared } as unknown as ExecutionContext;
     await assert.rejects(guard.canActivate(context), (error: unknown) => error instanceof DomainError && error.id === 'AUTH-5mWD2');
   });

@@ -6,7 +6,6 @@ import { ErrorKind } from '../errors/error-kind.js';
 import { AuthContext } from './auth-context.js';
 import { Authenticator } from './authenticator.service.js';
 import { CallerCarrier, callerCarrier } from './caller-carrier.js';
-import { OrgDirectory, orgNotFound } from './org-directory.js';
 import { ORG_HEADER, PERMISSION_KEY, PUBLIC_KEY, RequiredPermission } from './route-access.decorator.js';
 
 export const PERMISSION_DENIED_ID = 'AUTH-5mWD2';
@@ -15,8 +14,10 @@ export const PERMISSION_DENIED_MESSAGE = 'No matching permissions found';
 const permissionDenied = () => new DomainError(ErrorKind.PermissionDenied, PERMISSION_DENIED_ID, PERMISSION_DENIED_MESSAGE);
 
 /**
- * The one global guard, in the order of SPEC §5: authenticate (401), permission on the instance or
- * in the target org (403), the org exists (404). Deny by default: a handler without `@Permission`,
+ * The one global guard, in the order of SPEC §5: authenticate (401), then the permission on the
+ * instance or in the target org (403). Whether that org exists (404) is answered by the core, in
+ * the same statement that reads (or the transaction that changes) the org's data, so the answer
+ * and the data cannot disagree. Deny by default: a handler without `@Permission`,
  * `@OrgPermission` or `@Public` (on itself or its class) is refused, and the omission is logged.
  */
 @Injectable()
@@ -26,7 +27,6 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
-    private readonly orgs: OrgDirectory,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -46,7 +46,6 @@ export class AccessGuard implements CanActivate {
     }
     const orgId = this.targetOrg(carrier, caller);
     if (!caller.canInOrg(required.permission, orgId)) throw permissionDenied();
-    if (!(await this.orgs.isActive(orgId))) throw orgNotFound();
     carrier.attach(caller, orgId);
     return true;
   }

@@ -1,26 +1,54 @@
 import { Injectable } from '@nestjs/common';
+import { JWTPayload } from 'jose';
 import { AppConfig } from '../config/app-config.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorKind } from '../errors/error-kind.js';
 import { AuthContext } from './auth-context.js';
 import { authContextFromClaims } from './role-claim.js';
 import { TokenVerifier, invalidToken } from './token-verifier.service.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+
+/**
+ * The longest a verified token is trusted without being verified again, even before its `exp`:
+ * a key the issuer withdraws stops working within this time, as it does when jose re-reads the JWKS.
+ */
+const REVERIFY_AFTER_MS = 5 * 60_000;
 
 /** Turns an `authorization` header value (from any door) into the verified caller. */
 @Injectable()
 export class Authenticator {
+  private readonly verified: VerifiedTokenCache<AuthContext>;
+
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.verified = new VerifiedTokenCache(config.auth.tokenCacheSize);
+  }
 
   async authenticate(authorization: string | undefined): Promise<AuthContext> {
     if (authorization === undefined || authorization.trim() === '') {
       throw new DomainError(ErrorKind.Unauthenticated, undefined, 'auth header missing');
     }
+    const now = Date.now();
+    const known = this.verified.get(authorization, now);
+    if (known) return known;
     const match = /^bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw invalidToken();
     const claims = await this.verifier.verify(match[1]);
-    return authContextFromClaims(claims, this.config.rolePermissions);
+    const caller = authContextFromClaims(claims, this.config.rolePermissions);
+    const expiresAt = expiryOf(claims);
+    if (expiresAt !== undefined) this.verified.set(authorization, caller, Math.min(expiresAt, now + REVERIFY_AFTER_MS));
+    return caller;
   }
+
+  /** How many verified tokens are kept (for tests and metrics). */
+  get cachedTokens(): number {
+    return this.verified.size;
+  }
+}
+
+/** When the token expires (epoch ms); tokens without `exp` are verified on every use. */
+function expiryOf(claims: JWTPayload): number | undefined {
+  return typeof claims.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 : undefined;
 }

@@ -2,9 +2,13 @@ import { Permission } from '../auth/permission.js';
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
 
-export type AuthConfig =
+export type AuthConfig = (
   | { mode: 'development'; keyFile: string; issuer: string; audience?: string }
-  | { mode: 'issuer'; issuer: string; jwksUri?: string; audience?: string };
+  | { mode: 'issuer'; issuer: string; jwksUri?: string; audience?: string }
+) & {
+  /** How many verified tokens are kept so they are not verified again on every request (0 = none). */
+  tokenCacheSize: number;
+};
 
 export const BUS_TRANSPORTS = ['none', 'nats', 'rmq', 'redis', 'mqtt', 'kafka'] as const;
 export type BusTransport = (typeof BUS_TRANSPORTS)[number];

@@ -104,17 +104,18 @@ function auth(read: Reader, production: boolean, dataDir: string): AuthConfig {
   const issuer = read('AUTH_ISSUER');
   const audience = read('AUTH_AUDIENCE');
   const jwksUri = read('AUTH_JWKS_URI');
+  const tokenCacheSize = integer(read, 'AUTH_TOKEN_CACHE_SIZE', 10_000, 0, 1_000_000);
   if (issuer === undefined) {
     if (production) {
       throw new ConfigError('AUTH_ISSUER is required when NODE_ENV=production (the development key is never trusted there)');
     }
     if (jwksUri !== undefined) throw new ConfigError('AUTH_JWKS_URI needs AUTH_ISSUER to be set as well');
     const keyFile = join(dataDir, DEVELOPMENT_KEY_FILE_NAME);
-    return { mode: 'development', keyFile, issuer: DEVELOPMENT_ISSUER, audience };
+    return { mode: 'development', keyFile, issuer: DEVELOPMENT_ISSUER, audience, tokenCacheSize };
   }
   url('AUTH_ISSUER', issuer, ['https:', 'http:']);
   if (jwksUri !== undefined) url('AUTH_JWKS_URI', jwksUri, ['https:', 'http:']);
-  return { mode: 'issuer', issuer, jwksUri, audience };
+  return { mode: 'issuer', issuer, jwksUri, audience, tokenCacheSize };
 }
 
 function rolePermissions(raw: string | undefined): AppConfig['rolePermissions'] {

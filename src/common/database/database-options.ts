@@ -1,16 +1,19 @@
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { ENTITIES } from './entities.js';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema.js';
 import { Orgs1763900000000 } from './migrations/1763900000000-orgs.js';
 import { EventOutbox1764400000000 } from './migrations/1764400000000-event-outbox.js';
+import { CommitOrderedPositions1764900000000 } from './migrations/1764900000000-commit-ordered-positions.js';
 
-export const MIGRATIONS = [InitialSchema1763800000000, Orgs1763900000000, EventOutbox1764400000000];
+export const MIGRATIONS = [InitialSchema1763800000000, Orgs1763900000000, EventOutbox1764400000000, CommitOrderedPositions1764900000000];
 
-/** The TypeORM options of the app and of the migration CLI (`ormconfig.ts`): one definition. */
+/**
+ * The TypeORM options of the app and of the migration CLI (`ormconfig.ts`): one definition. Each
+ * module registers its own entities (the app loads them with `autoLoadEntities`, the CLI finds
+ * them by file name).
+ */
 export function databaseOptions(config: Pick<AppConfig, 'database' | 'migrationsRun'>): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsRun: config.migrationsRun,
     migrationsTransactionMode: 'each' as const,
@@ -26,6 +29,12 @@ export function databaseOptions(config: Pick<AppConfig, 'database' | 'migrations
       charset: 'utf8mb4_bin',
       poolSize: 20,
       connectTimeout: 5000,
+      // the command path sends a transaction's writes and its commit as one batch (see MysqlDatabase)
+      multipleStatements: true,
+      // times stay text ("YYYY-MM-DD HH:MM:SS.mmm" UTC) and bigints numbers: no Date objects on the read path
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: false,
     };
   }
   return {

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
 /** One row of the event log. `(instanceId, aggregateType, aggregateId, sequence)` is unique. */
 @Entity({ name: 'events' })
@@ -6,8 +6,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 @Unique('uq_events_aggregate_sequence', ['instanceId', 'aggregateType', 'aggregateId', 'sequence'])
 @Index('ix_events_event_type', ['instanceId', 'eventType', 'position'])
 export class EventEntity {
-  /** Global order of all events (auto increment). */
-  @PrimaryGeneratedColumn({ name: 'position', type: 'bigint', unsigned: true })
+  /** Global order of all events, from `event_positions` at commit (SQLite keeps its AUTOINCREMENT column, always given a value). */
+  @PrimaryColumn({ name: 'position', type: 'bigint', unsigned: true })
   position: string | number;
 
   @Column({ name: 'instance_id', type: 'varchar', length: 32 })

@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
-import { EventStoreRepository } from './event-store.repository.js';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventEntity } from './event.entity.js';
+import { EventPositionEntity } from './event-position.entity.js';
+import { EventStore } from './event-store.service.js';
+import { EventStreamEntity } from './event-stream.entity.js';
 
-/** The event store, used by every command. */
+/** The event store, used by the commands of every module. */
 @Module({
-  providers: [EventStoreRepository],
-  exports: [EventStoreRepository],
+  imports: [TypeOrmModule.forFeature([EventEntity, EventStreamEntity, EventPositionEntity])],
+  providers: [EventStore],
+  exports: [EventStore],
 })
 export class EventsModule {}

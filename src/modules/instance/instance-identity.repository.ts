@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { Transaction } from '../../common/database/transaction.js';
-import { InstanceIdentityEntity } from './instance-identity.entity.js';
+import { toSqlTime } from '../../common/database/sql-time.js';
+import { SqlTransaction } from '../../common/database/sql-transaction.js';
 
 const SLOT = 1;
 
 @Injectable()
 export class InstanceIdentityRepository {
-  async find(tx: Transaction): Promise<string | undefined> {
-    const row = await tx.findOne(InstanceIdentityEntity, { where: { slot: SLOT } });
-    return row?.instanceId;
+  async find(tx: SqlTransaction): Promise<string | undefined> {
+    const [row] = await tx.read<{ instance_id: string }>('SELECT instance_id FROM instance_identity WHERE slot = ?', [SLOT]);
+    return row?.instance_id;
   }
 
   /** Fails on the primary key when another process stored an identity first. */
-  async insert(tx: Transaction, instanceId: string, createdAt: Date): Promise<void> {
-    await tx.insert(InstanceIdentityEntity, { slot: SLOT, instanceId, createdAt });
+  insert(tx: SqlTransaction, instanceId: string, createdAt: Date): void {
+    tx.write('INSERT INTO instance_identity (slot, instance_id, created_at) VALUES (?, ?, ?)', [SLOT, instanceId, toSqlTime(createdAt)]);
   }
 }

@@ -1,13 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../common/config/app-config.js';
 import { ConfigError } from '../../common/config/config-error.js';
-import { TransactionRunner } from '../../common/database/transaction-runner.service.js';
 import { newNumericId } from '../../common/ids/numeric-id.js';
-import { EventStoreRepository } from '../events/event-store.repository.js';
-import { SEED_FACTORS, SEED_SETTINGS } from '../login-policy/login-policy.model.js';
+import { EventStore } from '../events/event-store.service.js';
+import { SEED_SETTINGS } from '../login-policy/login-policy-settings.js';
+import { SEED_FACTORS } from '../login-policy/login-policy.model.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 import { INSTANCE_LEVEL, PolicyOwner, orgOwner } from '../login-policy/policy-level.js';
 import { InstanceIdentityRepository } from './instance-identity.repository.js';
+import { InstanceEvents } from './instance.events.js';
 
 /** The creator recorded on events the service writes on its own (the seed). */
 export const SYSTEM_CREATOR = 'SYSTEM';
@@ -24,24 +25,24 @@ export class InstanceService implements OnApplicationBootstrap {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly transactions: TransactionRunner,
+    private readonly store: EventStore,
     private readonly identities: InstanceIdentityRepository,
-    private readonly events: EventStoreRepository,
     private readonly policies: LoginPolicyService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.instanceId = await this.transactions.run(async (tx) => {
+    const { id: instanceId, created } = await this.store.transaction(async (tx) => {
       const stored = await this.identities.find(tx);
-      if (stored !== undefined) return stored;
+      if (stored !== undefined) return { id: stored, created: false };
       const id = this.config.instanceId ?? newNumericId();
-      const now = new Date();
-      await this.identities.insert(tx, id, now);
-      await this.events.append(tx, { instanceId: id, type: 'instance', id }, [{ type: 'instance.added', payload: {} }], SYSTEM_CREATOR);
-      await this.policies.createPolicy(tx, this.ownerFor(id), SEED_SETTINGS, SEED_FACTORS, SYSTEM_CREATOR);
-      this.logger.log(`instance ${id} created with the default login policy`);
-      return id;
+      this.identities.insert(tx, id, new Date());
+      const stream = { aggregate: { instanceId: id, type: 'instance' as const, id }, sequence: 0 };
+      const added = this.store.append(tx, stream, [InstanceEvents.added()], SYSTEM_CREATOR);
+      this.policies.createPolicy(tx, this.ownerFor(id), EventStore.after(stream, added), SEED_SETTINGS, SEED_FACTORS, SYSTEM_CREATOR);
+      return { id, created: true };
     });
+    this.instanceId = instanceId;
+    if (created) this.logger.log(`instance ${instanceId} created with the default login policy`);
     if (this.config.instanceId !== undefined && this.config.instanceId !== this.instanceId) {
       throw new ConfigError(
         `INSTANCE_ID is ${this.config.instanceId} but the database belongs to instance ${this.instanceId}; unset INSTANCE_ID or use that id`,

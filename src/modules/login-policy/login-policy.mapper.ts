@@ -1,10 +1,11 @@
 import { DetailsResponse, ListDetails, ObjectDetails } from '../../common/proto/object.dto.js';
-import { MultiFactorType, PasswordlessType, SecondFactorType } from '../../common/proto/policy-enums.js';
+import { MultiFactorType, SecondFactorType } from '../../common/proto/policy-enums.js';
 import { ProtoEnum } from '../../common/proto/proto-enum.js';
 import { duration, parseDuration, timestamp, uint64 } from '../../common/proto/wire-format.js';
 import { LoginPolicySettingsRequest } from './dto/login-policy-settings.dto.js';
 import { GetLoginPolicyResponse, LoginPolicy } from './dto/login-policy.dto.js';
-import { ChangeDetails, FactorLists, LoginPolicySettings, LoginPolicyState } from './login-policy.model.js';
+import { LoginPolicySettings, SETTINGS, SettingKind, SettingSpec } from './login-policy-settings.js';
+import { ChangeDetails, FactorLists, LoginPolicyState } from './login-policy.model.js';
 import { FactorListView } from './login-policy.service.js';
 
 /** Pure mappers between the core's model and the wire (protobuf JSON mapping). */
@@ -33,34 +34,51 @@ export function toFactorList(view: FactorListView, protoEnum: ProtoEnum): { deta
   };
 }
 
+type Setting = SettingSpec & { name: keyof LoginPolicySettings };
+type WireValue = boolean | string;
+
+/** A setting as the wire writes it: booleans as they are, enums by name, durations as "64800s". */
+const TO_WIRE: Record<SettingKind, (value: never, setting: Setting) => WireValue> = {
+  boolean: (value: boolean) => value,
+  enum: (value: number, setting) => (setting.protoEnum as ProtoEnum).nameOf(value),
+  duration: (value: number) => duration(value),
+  uri: (value: string) => value,
+};
+
+/** A validated request field as the model keeps it; absent fields take their protobuf zero value. */
+const FROM_WIRE: Record<SettingKind, (value: unknown) => boolean | number | string> = {
+  boolean: (value) => value === true,
+  enum: (value) => (typeof value === 'number' ? value : 0),
+  duration: (value) => (typeof value === 'string' ? (parseDuration(value) ?? 0) : 0),
+  uri: (value) => (typeof value === 'string' ? value : ''),
+};
+
+/** The fields of `zitadel.policy.v1.LoginPolicy` in field-number order, each read off a policy. */
+interface PolicyField {
+  field: number;
+  name: string;
+  value: (policy: LoginPolicyState) => unknown;
+}
+const POLICY_FIELDS: PolicyField[] = (
+  [
+    { field: 1, name: 'details', value: (policy: LoginPolicyState) => toObjectDetails({ ...policy, resourceOwner: policy.ownerId }) },
+    { field: 7, name: 'isDefault', value: (policy: LoginPolicyState) => policy.isDefault },
+    { field: 16, name: 'secondFactors', value: (policy: LoginPolicyState) => policy.factors.second.map((type) => SecondFactorType.nameOf(type)) },
+    { field: 17, name: 'multiFactors', value: (policy: LoginPolicyState) => policy.factors.multi.map((type) => MultiFactorType.nameOf(type)) },
+    { field: 18, name: 'idps', value: () => [] },
+    ...SETTINGS.map((setting) => ({
+      field: setting.field,
+      name: setting.name,
+      value: (policy: LoginPolicyState) => TO_WIRE[setting.kind](policy.settings[setting.name] as never, setting),
+    })),
+  ] satisfies PolicyField[]
+).sort((a, b) => a.field - b.field);
+
 /** The policy as read; its resource owner is the org, or the instance when it is the default. */
 export function toLoginPolicy(policy: LoginPolicyState): LoginPolicy {
-  const s = policy.settings;
-  return {
-    details: toObjectDetails({ ...policy, resourceOwner: policy.ownerId }),
-    allowUsernamePassword: s.allowUsernamePassword,
-    allowRegister: s.allowRegister,
-    allowExternalIdp: s.allowExternalIdp,
-    forceMfa: s.forceMfa,
-    passwordlessType: PasswordlessType.nameOf(s.passwordlessType),
-    isDefault: policy.isDefault,
-    hidePasswordReset: s.hidePasswordReset,
-    ignoreUnknownUsernames: s.ignoreUnknownUsernames,
-    defaultRedirectUri: s.defaultRedirectUri,
-    passwordCheckLifetime: duration(s.passwordCheckLifetime),
-    externalLoginCheckLifetime: duration(s.externalLoginCheckLifetime),
-    mfaInitSkipLifetime: duration(s.mfaInitSkipLifetime),
-    secondFactorCheckLifetime: duration(s.secondFactorCheckLifetime),
-    multiFactorCheckLifetime: duration(s.multiFactorCheckLifetime),
-    secondFactors: policy.factors.second.map((type) => SecondFactorType.nameOf(type)),
-    multiFactors: policy.factors.multi.map((type) => MultiFactorType.nameOf(type)),
-    idps: [],
-    allowDomainDiscovery: s.allowDomainDiscovery,
-    disableLoginWithEmail: s.disableLoginWithEmail,
-    disableLoginWithPhone: s.disableLoginWithPhone,
-    forceMfaLocalOnly: s.forceMfaLocalOnly,
-    useDefaultUriForNotificationLinks: s.useDefaultUriForNotificationLinks,
-  };
+  const message: Record<string, unknown> = {};
+  for (const field of POLICY_FIELDS) message[field.name] = field.value(policy);
+  return message as unknown as LoginPolicy;
 }
 
 /** Management GetLoginPolicy, with the deprecated top-level `isDefault` ZITADEL's clients still read. */
@@ -71,27 +89,9 @@ export function toGetLoginPolicyResponse(policy: LoginPolicyState): GetLoginPoli
 
 /** Settings from a validated request; absent fields take their protobuf zero value. */
 export function toSettings(request: LoginPolicySettingsRequest): LoginPolicySettings {
-  const seconds = (value: string | undefined) => (value === undefined || value === null ? 0 : (parseDuration(value) ?? 0));
-  return {
-    allowUsernamePassword: request.allowUsernamePassword ?? false,
-    allowRegister: request.allowRegister ?? false,
-    allowExternalIdp: request.allowExternalIdp ?? false,
-    forceMfa: request.forceMfa ?? false,
-    passwordlessType: request.passwordlessType ?? 0,
-    hidePasswordReset: request.hidePasswordReset ?? false,
-    ignoreUnknownUsernames: request.ignoreUnknownUsernames ?? false,
-    defaultRedirectUri: request.defaultRedirectUri ?? '',
-    passwordCheckLifetime: seconds(request.passwordCheckLifetime),
-    externalLoginCheckLifetime: seconds(request.externalLoginCheckLifetime),
-    mfaInitSkipLifetime: seconds(request.mfaInitSkipLifetime),
-    secondFactorCheckLifetime: seconds(request.secondFactorCheckLifetime),
-    multiFactorCheckLifetime: seconds(request.multiFactorCheckLifetime),
-    allowDomainDiscovery: request.allowDomainDiscovery ?? false,
-    disableLoginWithEmail: request.disableLoginWithEmail ?? false,
-    disableLoginWithPhone: request.disableLoginWithPhone ?? false,
-    forceMfaLocalOnly: request.forceMfaLocalOnly ?? false,
-    useDefaultUriForNotificationLinks: request.useDefaultUriForNotificationLinks ?? false,
-  };
+  const settings: Record<string, unknown> = {};
+  for (const setting of SETTINGS) settings[setting.name] = FROM_WIRE[setting.kind](request[setting.name]);
+  return settings as LoginPolicySettings;
 }
 
 export function toFactorLists(request: { secondFactors?: number[]; multiFactors?: number[] }): FactorLists {

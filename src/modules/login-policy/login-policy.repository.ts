@@ -1,102 +1,200 @@
 import { Injectable } from '@nestjs/common';
-import { Transaction } from '../../common/database/transaction.js';
-import { StoredEvent } from '../events/stored-event.js';
-import { LoginPolicyFactorEntity } from './login-policy-factor.entity.js';
-import { LoginPolicyEntity } from './login-policy.entity.js';
-import { FactorKind, LoginPolicySettings, LoginPolicyState, SETTING_NAMES } from './login-policy.model.js';
-import { PolicyOwner } from './policy-level.js';
+import { SqlParam, SqlRow } from '../../common/database/sql.js';
+import { SqlDatabase } from '../../common/database/sql-database.js';
+import { fromSqlTime, toSqlTime } from '../../common/database/sql-time.js';
+import { SqlTransaction } from '../../common/database/sql-transaction.js';
+import { STREAM_SEQUENCE_SQL, streamParams } from '../events/event-store.service.js';
+import { LoginPolicySettings, SETTINGS, SettingKind } from './login-policy-settings.js';
+import { FACTOR_KINDS, FactorLists, LoginPolicyState } from './login-policy.model.js';
+import { PolicyOwner, aggregateOf } from './policy-level.js';
 
-const LIFETIMES = [
-  'passwordCheckLifetime',
-  'externalLoginCheckLifetime',
-  'mfaInitSkipLifetime',
-  'secondFactorCheckLifetime',
-  'multiFactorCheckLifetime',
-] as const;
+/** A setting's column value as the model has it (both drivers give booleans as 0/1 and may give bigints as text). */
+const FROM_COLUMN: Record<SettingKind, (value: unknown) => LoginPolicySettings[keyof LoginPolicySettings]> = {
+  boolean: (value) => value === 1 || value === true || value === '1',
+  enum: Number,
+  duration: Number,
+  uri: (value) => String(value ?? ''),
+};
 
-/** The login-policy projections: read a policy, and apply events to it inside a command's transaction. */
+const toColumn = (value: boolean | number | string): SqlParam => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
+
+const POLICY_COLUMNS = ['p.owner_id', 'p.owner_type', ...SETTINGS.map((s) => `p.${s.column}`), 'p.second_factors', 'p.multi_factors', 'p.sequence', 'p.creation_date', 'p.change_date'].join(', ');
+const FACTOR_COLUMNS = 'p.owner_id, p.owner_type, p.second_factors, p.multi_factors, p.sequence, p.creation_date, p.change_date';
+
+// an org's effective policy: its own row ('org') before the default ('instance'), and whether the org is active, in one indexed read
+const effectiveOfOrg = (columns: string) =>
+  `SELECT o.state AS org_state, ${columns} FROM orgs o JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id IN (o.id, ?) ` +
+  'WHERE o.instance_id = ? AND o.id = ? ORDER BY p.owner_type DESC LIMIT 1';
+const EFFECTIVE_POLICY_OF_ORG = effectiveOfOrg(POLICY_COLUMNS);
+const EFFECTIVE_FACTORS_OF_ORG = effectiveOfOrg(FACTOR_COLUMNS);
+const DEFAULT_POLICY_FOR_ORG = `SELECT o.state AS org_state, ${POLICY_COLUMNS} FROM orgs o JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id = ? WHERE o.instance_id = ? AND o.id = ?`;
+const OWN_POLICY = `SELECT ${POLICY_COLUMNS} FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
+const OWN_FACTORS = `SELECT ${FACTOR_COLUMNS} FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
+const ORG_COMMAND_STATE =
+  `SELECT o.state AS org_state, ${STREAM_SEQUENCE_SQL} AS stream_sequence, ${POLICY_COLUMNS} FROM orgs o ` +
+  'LEFT JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id IN (o.id, ?) WHERE o.instance_id = ? AND o.id = ?';
+const INSTANCE_COMMAND_STATE = `SELECT ${STREAM_SEQUENCE_SQL} AS stream_sequence, ${POLICY_COLUMNS} FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
+
+const INSERT_POLICY =
+  `INSERT INTO login_policies (instance_id, owner_id, owner_type, ${SETTINGS.map((s) => s.column).join(', ')}, second_factors, multi_factors, sequence, creation_date, change_date) ` +
+  `VALUES (${Array.from({ length: SETTINGS.length + 8 }, () => '?').join(', ')})`;
+
+/** What a read of the read path found: an org that is not active, or the policy (or part of it). */
+export type Found<T> = { orgActive: false } | { orgActive: true; policy: T };
+
+/** The factor lists of a policy and the state they were read at. */
+export interface FactorsState {
+  factors: FactorLists;
+  sequence: number;
+  changeDate: Date;
+}
+
+/** What a login-policy command reads: the aggregate's sequence, the owner's own policy and (for an org) the default. */
+export interface PolicyCommandState {
+  orgActive: boolean;
+  streamSequence: number;
+  own?: LoginPolicyState;
+  instanceDefault?: LoginPolicyState;
+}
+
+/**
+ * The login-policy projection: `login_policies` (one row per policy, with its factor lists, which
+ * the read path reads in one indexed statement) and `login_policy_factors` (one row per factor:
+ * its primary key makes a factor added twice impossible, whatever a command does).
+ */
 @Injectable()
 export class LoginPolicyRepository {
-  async find(tx: Transaction, owner: PolicyOwner): Promise<LoginPolicyState | undefined> {
-    const key = { instanceId: owner.instanceId, ownerId: owner.ownerId };
-    const row = await tx.findOne(LoginPolicyEntity, { where: key });
-    if (!row) return undefined;
-    const factors = await tx.find(LoginPolicyFactorEntity, { where: key });
-    const ordered = factors
-      .map((factor) => ({ kind: factor.kind, type: factor.factorType, sequence: Number(factor.sequence) }))
-      .sort((a, b) => a.sequence - b.sequence);
+  constructor(private readonly db: SqlDatabase) {}
+
+  /** An org's policy (its own, else the default), and in the same read whether the org is active. */
+  async effectiveForOrg(owner: PolicyOwner): Promise<Found<LoginPolicyState>> {
+    const [row] = await this.db.read(EFFECTIVE_POLICY_OF_ORG, [owner.instanceId, owner.instanceId, owner.ownerId]);
+    return row?.org_state === 'active' ? { orgActive: true, policy: toPolicy(row) } : { orgActive: false };
+  }
+
+  /** The factor lists an org follows, like `effectiveForOrg` but reading only what a list needs. */
+  async effectiveFactorsForOrg(owner: PolicyOwner): Promise<Found<FactorsState>> {
+    const [row] = await this.db.read(EFFECTIVE_FACTORS_OF_ORG, [owner.instanceId, owner.instanceId, owner.ownerId]);
+    return row?.org_state === 'active' ? { orgActive: true, policy: toFactorsState(row) } : { orgActive: false };
+  }
+
+  /** The instance default, asked for on behalf of an org (which must be active). */
+  async defaultForOrg(owner: PolicyOwner): Promise<Found<LoginPolicyState>> {
+    const [row] = await this.db.read(DEFAULT_POLICY_FOR_ORG, [owner.instanceId, owner.instanceId, owner.ownerId]);
+    return row?.org_state === 'active' ? { orgActive: true, policy: toPolicy(row) } : { orgActive: false };
+  }
+
+  /** The owner's own policy (the instance default when the owner is the instance). */
+  async own(owner: PolicyOwner): Promise<LoginPolicyState | undefined> {
+    const [row] = await this.db.read(OWN_POLICY, [owner.instanceId, owner.ownerId]);
+    return row ? toPolicy(row) : undefined;
+  }
+
+  async ownFactors(owner: PolicyOwner): Promise<FactorsState | undefined> {
+    const [row] = await this.db.read(OWN_FACTORS, [owner.instanceId, owner.ownerId]);
+    return row ? toFactorsState(row) : undefined;
+  }
+
+  /** Inside a command: everything it decides on, in one statement. */
+  async commandState(tx: SqlTransaction, owner: PolicyOwner): Promise<PolicyCommandState> {
+    const stream = streamParams(aggregateOf(owner));
+    if (owner.level.aggregateType === 'instance') {
+      const [row] = await tx.read(INSTANCE_COMMAND_STATE, [...stream, owner.instanceId, owner.ownerId]);
+      return { orgActive: false, streamSequence: Number(row?.stream_sequence ?? 0), own: row ? toPolicy(row) : undefined };
+    }
+    const rows = await tx.read(ORG_COMMAND_STATE, [...stream, owner.instanceId, owner.instanceId, owner.ownerId]);
+    const policies = rows.filter((row) => row.owner_id !== null && row.owner_id !== undefined).map(toPolicy);
     return {
-      ownerId: row.ownerId,
-      isDefault: row.ownerType === 'instance',
-      settings: settingsOf(row),
-      factors: {
-        second: ordered.filter((f) => f.kind === 'second').map((f) => f.type),
-        multi: ordered.filter((f) => f.kind === 'multi').map((f) => f.type),
-      },
-      sequence: Number(row.sequence),
-      creationDate: row.creationDate,
-      changeDate: row.changeDate,
+      orgActive: rows[0]?.org_state === 'active',
+      streamSequence: Number(rows[0]?.stream_sequence ?? 0),
+      own: policies.find((policy) => !policy.isDefault),
+      instanceDefault: policies.find((policy) => policy.isDefault),
     };
   }
 
-  async insert(tx: Transaction, owner: PolicyOwner, settings: LoginPolicySettings, event: StoredEvent): Promise<void> {
-    await tx.insert(LoginPolicyEntity, {
-      instanceId: owner.instanceId,
-      ownerId: owner.ownerId,
-      ownerType: owner.level.aggregateType,
-      ...settings,
-      sequence: event.sequence,
-      creationDate: event.createdAt,
-      changeDate: event.createdAt,
-    });
+  /** Stores `after` as the owner's policy: a new row when there was none (`before` undefined), else the changes. */
+  save(tx: SqlTransaction, owner: PolicyOwner, before: LoginPolicyState | undefined, after: LoginPolicyState): void {
+    const key = [owner.instanceId, owner.ownerId];
+    if (!before) {
+      tx.write(INSERT_POLICY, [
+        ...key,
+        owner.level.aggregateType,
+        ...SETTINGS.map((s) => toColumn(after.settings[s.name])),
+        factorList(after.factors.second),
+        factorList(after.factors.multi),
+        after.sequence,
+        toSqlTime(after.creationDate),
+        toSqlTime(after.changeDate),
+      ]);
+    } else {
+      const changed = SETTINGS.filter((s) => before.settings[s.name] !== after.settings[s.name]);
+      tx.write(
+        `UPDATE login_policies SET ${[...changed.map((s) => `${s.column} = ?`), 'second_factors = ?', 'multi_factors = ?', 'sequence = ?', 'change_date = ?'].join(', ')} ` +
+          'WHERE instance_id = ? AND owner_id = ?',
+        [
+          ...changed.map((s) => toColumn(after.settings[s.name])),
+          factorList(after.factors.second),
+          factorList(after.factors.multi),
+          after.sequence,
+          toSqlTime(after.changeDate),
+          ...key,
+        ],
+      );
+    }
+    for (const kind of FACTOR_KINDS) {
+      const added = after.factors[kind].filter((type) => !before?.factors[kind].includes(type));
+      const removed = before?.factors[kind].filter((type) => !after.factors[kind].includes(type)) ?? [];
+      if (added.length > 0) {
+        tx.write(
+          `INSERT INTO login_policy_factors (instance_id, owner_id, kind, factor_type, sequence) VALUES ${added.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+          added.flatMap((type) => [...key, kind, type, after.sequence]),
+        );
+      }
+      if (removed.length > 0) {
+        tx.write(`DELETE FROM login_policy_factors WHERE instance_id = ? AND owner_id = ? AND kind = ? AND factor_type IN (${removed.map(() => '?').join(', ')})`, [
+          ...key,
+          kind,
+          ...removed,
+        ]);
+      }
+    }
   }
 
-  async updateSettings(tx: Transaction, owner: PolicyOwner, changes: Partial<LoginPolicySettings>, event: StoredEvent): Promise<void> {
-    await this.touch(tx, owner, event, changes);
-  }
-
-  async addFactor(tx: Transaction, owner: PolicyOwner, kind: FactorKind, type: number, event: StoredEvent): Promise<void> {
-    await tx.insert(LoginPolicyFactorEntity, {
-      instanceId: owner.instanceId,
-      ownerId: owner.ownerId,
-      kind,
-      factorType: type,
-      sequence: event.sequence,
-    });
-    await this.touch(tx, owner, event);
-  }
-
-  async removeFactor(tx: Transaction, owner: PolicyOwner, kind: FactorKind, type: number, event: StoredEvent): Promise<void> {
-    await tx.delete(LoginPolicyFactorEntity, {
-      instanceId: owner.instanceId,
-      ownerId: owner.ownerId,
-      kind,
-      factorType: type,
-    });
-    await this.touch(tx, owner, event);
-  }
-
-  /** Deletes the policy and its factors (the org follows the default again). */
-  async delete(tx: Transaction, owner: PolicyOwner): Promise<void> {
-    const key = { instanceId: owner.instanceId, ownerId: owner.ownerId };
-    await tx.delete(LoginPolicyFactorEntity, key);
-    await tx.delete(LoginPolicyEntity, key);
-  }
-
-  /** Records that `event` was applied to the policy (and any setting changes it carries). */
-  private async touch(tx: Transaction, owner: PolicyOwner, event: StoredEvent, changes: Partial<LoginPolicySettings> = {}): Promise<void> {
-    await tx.update(
-      LoginPolicyEntity,
-      { instanceId: owner.instanceId, ownerId: owner.ownerId },
-      { ...changes, sequence: event.sequence, changeDate: event.createdAt },
-    );
+  /** Deletes the owner's policy and its factors (the org follows the default again). */
+  delete(tx: SqlTransaction, owner: PolicyOwner): void {
+    tx.write('DELETE FROM login_policy_factors WHERE instance_id = ? AND owner_id = ?', [owner.instanceId, owner.ownerId]);
+    tx.write('DELETE FROM login_policies WHERE instance_id = ? AND owner_id = ?', [owner.instanceId, owner.ownerId]);
   }
 }
 
-function settingsOf(row: LoginPolicyEntity): LoginPolicySettings {
-  const settings = Object.fromEntries(SETTING_NAMES.map((name) => [name, row[name]])) as unknown as LoginPolicySettings;
-  // bigint columns arrive as strings from mysql2
-  for (const name of LIFETIMES) settings[name] = Number(row[name]);
-  settings.passwordlessType = Number(row.passwordlessType);
-  return settings;
+function toPolicy(row: SqlRow): LoginPolicyState {
+  const settings = {} as Record<string, unknown>;
+  for (const setting of SETTINGS) settings[setting.name] = FROM_COLUMN[setting.kind](row[setting.column]);
+  return {
+    ownerId: String(row.owner_id),
+    isDefault: row.owner_type === 'instance',
+    settings: settings as LoginPolicySettings,
+    factors: factorsOf(row),
+    sequence: Number(row.sequence),
+    creationDate: fromSqlTime(row.creation_date),
+    changeDate: fromSqlTime(row.change_date),
+  };
 }
+
+function toFactorsState(row: SqlRow): FactorsState {
+  return { factors: factorsOf(row), sequence: Number(row.sequence), changeDate: fromSqlTime(row.change_date) };
+}
+
+function factorsOf(row: SqlRow): FactorLists {
+  return { second: parseFactorList(row.second_factors), multi: parseFactorList(row.multi_factors) };
+}
+
+function factorList(types: number[]): string {
+  return types.join(',');
+}
+
+function parseFactorList(value: unknown): number[] {
+  const text = String(value ?? '');
+  return text === '' ? [] : text.split(',').map(Number);
+}
+

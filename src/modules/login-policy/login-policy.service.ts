@@ -1,20 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Transaction } from '../../common/database/transaction.js';
-import { TransactionRunner } from '../../common/database/transaction-runner.service.js';
-import { EventStoreRepository } from '../events/event-store.repository.js';
-import { EventDraft, StoredEvent } from '../events/stored-event.js';
-import { LoginPolicyEvents } from './login-policy-events.js';
+import { orgNotFound } from '../../common/errors/org-not-found.js';
+import { SqlTransaction } from '../../common/database/sql-transaction.js';
+import { EventStore } from '../events/event-store.service.js';
+import { AppendedEvent, EventDraft, EventStream } from '../events/stored-event.js';
+import { LoginPolicySettings, changedSettings } from './login-policy-settings.js';
 import { LoginPolicyErrors } from './login-policy.errors.js';
-import {
-  ChangeDetails,
-  FactorKind,
-  FactorLists,
-  LoginPolicySettings,
-  LoginPolicyState,
-  SETTING_NAMES,
-} from './login-policy.model.js';
-import { LoginPolicyRepository } from './login-policy.repository.js';
-import { ORG_LEVEL, PolicyOwner, aggregateOf, defaultOwnerOf } from './policy-level.js';
+import { LoginPolicyEvents } from './login-policy.events.js';
+import { ChangeDetails, FACTOR_KINDS, FactorKind, FactorLists, LoginPolicyState } from './login-policy.model.js';
+import { Found, LoginPolicyRepository, PolicyCommandState } from './login-policy.repository.js';
+import { ORG_LEVEL, PolicyOwner, aggregateOf } from './policy-level.js';
 
 /** A factor list as read: the types in order of adding, and the state of the policy read. */
 export interface FactorListView {
@@ -23,9 +17,15 @@ export interface FactorListView {
   changeDate: Date;
 }
 
+const isOrg = (owner: PolicyOwner) => owner.level === ORG_LEVEL;
+
 /**
- * The login-policy core, written once for the instance default and org custom policies. Every
- * command is one transaction: read the policy, check, append events, update the projections.
+ * The login-policy core, written once for the instance default and org custom policies.
+ *
+ * Reads are one indexed statement each, outside any transaction; for an org the same statement
+ * says whether the org is active. Commands are one transaction each: read the state (the org, the
+ * policy, the default, the aggregate's sequence), decide, append the events and write the
+ * projection; a command that raced another on the same aggregate runs again on the new state.
  *
  * An org without a custom policy follows the instance default. A factor change on such an org
  * first copies the current default into a custom policy (copy-on-write), in the same transaction,
@@ -34,143 +34,168 @@ export interface FactorListView {
 @Injectable()
 export class LoginPolicyService {
   constructor(
-    private readonly transactions: TransactionRunner,
+    private readonly store: EventStore,
     private readonly policies: LoginPolicyRepository,
-    private readonly events: EventStoreRepository,
   ) {}
 
   /** The owner's policy, or for an org without one, the instance default (`isDefault: true`). */
-  getPolicy(owner: PolicyOwner): Promise<LoginPolicyState> {
-    return this.transactions.run((tx) => this.effective(tx, owner));
+  async getPolicy(owner: PolicyOwner): Promise<LoginPolicyState> {
+    if (isOrg(owner)) return activeOrg(await this.policies.effectiveForOrg(owner));
+    return this.existing(await this.policies.own(owner), owner);
   }
 
-  /** The instance default, whoever asks. */
-  getDefaultPolicy(owner: PolicyOwner): Promise<LoginPolicyState> {
-    return this.transactions.run((tx) => this.require(tx, defaultOwnerOf(owner)));
+  /** The instance default, whoever asks (an org asking must be active). */
+  async getDefaultPolicy(owner: PolicyOwner): Promise<LoginPolicyState> {
+    if (isOrg(owner)) return activeOrg(await this.policies.defaultForOrg(owner));
+    return this.existing(await this.policies.own(owner), owner);
   }
 
   async listFactors(owner: PolicyOwner, kind: FactorKind): Promise<FactorListView> {
-    const policy = await this.getPolicy(owner);
+    const policy = isOrg(owner) ? activeOrg(await this.policies.effectiveFactorsForOrg(owner)) : this.existing(await this.policies.ownFactors(owner), owner);
     return { types: policy.factors[kind], sequence: policy.sequence, changeDate: policy.changeDate };
   }
 
   addFactor(owner: PolicyOwner, kind: FactorKind, type: number, creator: string): Promise<ChangeDetails> {
-    return this.transactions.run(async (tx) => {
-      const policy = await this.own(tx, owner, creator);
-      if (policy.factors[kind].includes(type)) throw LoginPolicyErrors.factorAlreadyExists(owner.level, kind);
-      const [event] = await this.append(tx, owner, [LoginPolicyEvents.factorAdded(owner.level, kind, type)], creator);
-      await this.policies.addFactor(tx, owner, kind, type, event);
-      return { sequence: event.sequence, creationDate: event.createdAt, changeDate: event.createdAt, resourceOwner: event.resourceOwner };
+    return this.store.transaction(async (tx) => {
+      const state = await this.commandState(tx, owner);
+      const { base, drafts } = this.ownOrCopy(owner, state);
+      if (base.factors[kind].includes(type)) throw LoginPolicyErrors.factorAlreadyExists(owner.level, kind);
+      drafts.push(LoginPolicyEvents.factorAdded(owner.level, kind, type));
+      const events = this.append(tx, owner, state, drafts, creator);
+      this.save(tx, owner, state.own, withFactors(base, kind, [...base.factors[kind], type]), events);
+      return changeOf(events, true);
     });
   }
 
   removeFactor(owner: PolicyOwner, kind: FactorKind, type: number, creator: string): Promise<ChangeDetails> {
-    return this.transactions.run(async (tx) => {
+    return this.store.transaction(async (tx) => {
+      const state = await this.commandState(tx, owner);
       // an org whose effective policy lacks the factor gets 404 without a copy being made
-      const effective = await this.effective(tx, owner);
-      if (!effective.factors[kind].includes(type)) throw LoginPolicyErrors.factorNotFound(owner.level, kind);
-      await this.own(tx, owner, creator);
-      const [event] = await this.append(tx, owner, [LoginPolicyEvents.factorRemoved(owner.level, kind, type)], creator);
-      await this.policies.removeFactor(tx, owner, kind, type, event);
-      return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner };
+      const effective = state.own ?? state.instanceDefault;
+      if (!effective?.factors[kind].includes(type)) throw LoginPolicyErrors.factorNotFound(owner.level, kind);
+      const { base, drafts } = this.ownOrCopy(owner, state);
+      drafts.push(LoginPolicyEvents.factorRemoved(owner.level, kind, type));
+      const events = this.append(tx, owner, state, drafts, creator);
+      this.save(tx, owner, state.own, withFactors(base, kind, base.factors[kind].filter((t) => t !== type)), events);
+      return changeOf(events, false);
     });
   }
 
   /** Replaces the settings (never the factors); refuses a request that changes nothing. */
   updateSettings(owner: PolicyOwner, settings: LoginPolicySettings, creator: string): Promise<ChangeDetails> {
-    return this.transactions.run(async (tx) => {
-      const policy = await this.require(tx, owner);
-      const changes = changedSettings(policy.settings, settings);
+    return this.store.transaction(async (tx) => {
+      const state = await this.commandState(tx, owner);
+      const own = this.existing(state.own, owner);
+      const changes = changedSettings(own.settings, settings);
       if (Object.keys(changes).length === 0) throw LoginPolicyErrors.notChanged(owner.level);
-      const [event] = await this.append(tx, owner, [LoginPolicyEvents.changed(owner.level, changes)], creator);
-      await this.policies.updateSettings(tx, owner, changes, event);
-      return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner };
+      const events = this.append(tx, owner, state, [LoginPolicyEvents.changed(owner.level, changes)], creator);
+      this.save(tx, owner, own, { ...own, settings }, events);
+      return changeOf(events, false);
     });
   }
 
   /** An org's own policy with exactly the given settings and factors (no copy of the default). */
   addCustomPolicy(owner: PolicyOwner, settings: LoginPolicySettings, factors: FactorLists, creator: string): Promise<ChangeDetails> {
-    return this.transactions.run(async (tx) => {
-      if (await this.policies.find(tx, owner)) throw LoginPolicyErrors.customPolicyExists();
-      const events = await this.createPolicy(tx, owner, settings, factors, creator);
-      const last = events[events.length - 1];
-      return { sequence: last.sequence, creationDate: events[0].createdAt, changeDate: last.createdAt, resourceOwner: last.resourceOwner };
+    return this.store.transaction(async (tx) => {
+      const state = await this.commandState(tx, owner);
+      if (state.own) throw LoginPolicyErrors.customPolicyExists();
+      const unique = { second: [...new Set(factors.second)], multi: [...new Set(factors.multi)] };
+      const events = this.append(tx, owner, state, creationEvents(owner, settings, unique), creator);
+      this.save(tx, owner, undefined, newPolicy(owner, settings, unique), events);
+      return changeOf(events, true);
     });
   }
 
   /** Drops an org's custom policy: it follows the instance default again. */
   resetToDefault(owner: PolicyOwner, creator: string): Promise<ChangeDetails> {
-    return this.transactions.run(async (tx) => {
-      const event = await this.dropPolicy(tx, owner, creator);
-      if (!event) throw LoginPolicyErrors.noCustomPolicyToReset();
-      return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: event.resourceOwner };
+    return this.store.transaction(async (tx) => {
+      const state = await this.commandState(tx, owner);
+      if (!state.own) throw LoginPolicyErrors.noCustomPolicyToReset();
+      const events = this.append(tx, owner, state, [LoginPolicyEvents.removed(owner.level)], creator);
+      this.policies.delete(tx, owner);
+      return changeOf(events, false);
     });
   }
 
-  /** Inside the caller's transaction: removes the owner's policy if it has one; the event, or undefined. */
-  async dropPolicy(tx: Transaction, owner: PolicyOwner, creator: string): Promise<StoredEvent | undefined> {
-    if (!(await this.policies.find(tx, owner))) return undefined;
-    const [event] = await this.append(tx, owner, [LoginPolicyEvents.removed(owner.level)], creator);
-    await this.policies.delete(tx, owner);
-    return event;
+  /** Inside the caller's transaction (RemoveOrg), before its writes: whether the owner has a policy of its own. */
+  async hasOwnPolicy(tx: SqlTransaction, owner: PolicyOwner): Promise<boolean> {
+    return (await this.policies.commandState(tx, owner)).own !== undefined;
+  }
+
+  /** Inside the caller's transaction: deletes the owner's policy, for the caller's `policy.login.removed` event. */
+  deleteOwnPolicy(tx: SqlTransaction, owner: PolicyOwner): void {
+    this.policies.delete(tx, owner);
   }
 
   /**
-   * Creates a policy inside the caller's transaction: the `policy.login.added` event with the
-   * settings, then one factor-added event per distinct factor. Returns the events in order.
+   * Inside the caller's transaction (the first start): appends the events that create the
+   * owner's policy to `stream` and writes it. Returns the events.
    */
-  async createPolicy(
-    tx: Transaction,
-    owner: PolicyOwner,
-    settings: LoginPolicySettings,
-    factors: FactorLists,
-    creator: string,
-  ): Promise<StoredEvent[]> {
-    const drafts: EventDraft[] = [LoginPolicyEvents.added(owner.level, settings)];
-    for (const kind of ['second', 'multi'] as const) {
-      for (const type of new Set(factors[kind])) drafts.push(LoginPolicyEvents.factorAdded(owner.level, kind, type));
-    }
-    const [added, ...factorEvents] = await this.append(tx, owner, drafts, creator);
-    await this.policies.insert(tx, owner, settings, added);
-    for (const event of factorEvents) {
-      const kind: FactorKind = event.type.includes('.secondfactor.') ? 'second' : 'multi';
-      await this.policies.addFactor(tx, owner, kind, event.payload.mfaType as number, event);
-    }
-    return [added, ...factorEvents];
+  createPolicy(tx: SqlTransaction, owner: PolicyOwner, stream: EventStream, settings: LoginPolicySettings, factors: FactorLists, creator: string): AppendedEvent[] {
+    const events = this.store.append(tx, stream, creationEvents(owner, settings, factors), creator);
+    this.save(tx, owner, undefined, newPolicy(owner, settings, factors), events);
+    return events;
   }
 
-  private async effective(tx: Transaction, owner: PolicyOwner): Promise<LoginPolicyState> {
-    const own = await this.policies.find(tx, owner);
-    if (own) return own;
-    if (owner.level !== ORG_LEVEL) throw LoginPolicyErrors.policyNotFound(owner.level);
-    return this.require(tx, defaultOwnerOf(owner));
+  private async commandState(tx: SqlTransaction, owner: PolicyOwner): Promise<PolicyCommandState> {
+    const state = await this.policies.commandState(tx, owner);
+    if (isOrg(owner) && !state.orgActive) throw orgNotFound();
+    return state;
   }
 
-  /** The owner's own policy; an org without one gets a copy of the current default first. */
-  private async own(tx: Transaction, owner: PolicyOwner, creator: string): Promise<LoginPolicyState> {
-    const policy = await this.policies.find(tx, owner);
-    if (policy) return policy;
-    if (owner.level !== ORG_LEVEL) throw LoginPolicyErrors.policyNotFound(owner.level);
-    const template = await this.require(tx, defaultOwnerOf(owner));
-    await this.createPolicy(tx, owner, template.settings, template.factors, creator);
-    return this.require(tx, owner);
+  /** The owner's own policy to change, or for an org without one, a copy of the default and the events that create it. */
+  private ownOrCopy(owner: PolicyOwner, state: PolicyCommandState): { base: LoginPolicyState; drafts: EventDraft[] } {
+    if (state.own) return { base: state.own, drafts: [] };
+    const template = isOrg(owner) ? state.instanceDefault : undefined;
+    if (!template) throw LoginPolicyErrors.policyNotFound(owner.level);
+    return { base: newPolicy(owner, template.settings, template.factors), drafts: creationEvents(owner, template.settings, template.factors) };
   }
 
-  private async require(tx: Transaction, owner: PolicyOwner): Promise<LoginPolicyState> {
-    const policy = await this.policies.find(tx, owner);
+  private append(tx: SqlTransaction, owner: PolicyOwner, state: PolicyCommandState, drafts: EventDraft[], creator: string): AppendedEvent[] {
+    return this.store.append(tx, { aggregate: aggregateOf(owner), sequence: state.streamSequence }, drafts, creator);
+  }
+
+  /** Writes the policy as it is after `events` (the last one is its sequence and change date). */
+  private save(tx: SqlTransaction, owner: PolicyOwner, before: LoginPolicyState | undefined, after: LoginPolicyState, events: AppendedEvent[]): void {
+    const last = events[events.length - 1];
+    this.policies.save(tx, owner, before, { ...after, sequence: last.sequence, creationDate: before?.creationDate ?? last.createdAt, changeDate: last.createdAt });
+  }
+
+  private existing<T>(policy: T | undefined, owner: PolicyOwner): T {
     if (!policy) throw LoginPolicyErrors.policyNotFound(owner.level);
     return policy;
   }
-
-  private append(tx: Transaction, owner: PolicyOwner, drafts: EventDraft[], creator: string): Promise<StoredEvent[]> {
-    return this.events.append(tx, aggregateOf(owner), drafts, creator);
-  }
 }
 
-function changedSettings(current: LoginPolicySettings, next: LoginPolicySettings): Partial<LoginPolicySettings> {
-  const changes: Partial<Record<keyof LoginPolicySettings, unknown>> = {};
-  for (const name of SETTING_NAMES) {
-    if (current[name] !== next[name]) changes[name] = next[name];
-  }
-  return changes as Partial<LoginPolicySettings>;
+function activeOrg<T>(found: Found<T>): T {
+  if (!found.orgActive) throw orgNotFound();
+  return found.policy;
+}
+
+/** `policy.login.added` with the settings, then one factor-added event per factor. */
+function creationEvents(owner: PolicyOwner, settings: LoginPolicySettings, factors: FactorLists): EventDraft[] {
+  const drafts = [LoginPolicyEvents.added(owner.level, settings)];
+  for (const kind of FACTOR_KINDS) for (const type of factors[kind]) drafts.push(LoginPolicyEvents.factorAdded(owner.level, kind, type));
+  return drafts;
+}
+
+/** A policy not stored yet; sequence and dates are set when it is saved. */
+function newPolicy(owner: PolicyOwner, settings: LoginPolicySettings, factors: FactorLists): LoginPolicyState {
+  const epoch = new Date(0);
+  return { ownerId: owner.ownerId, isDefault: !isOrg(owner), settings, factors, sequence: 0, creationDate: epoch, changeDate: epoch };
+}
+
+function withFactors(policy: LoginPolicyState, kind: FactorKind, types: number[]): LoginPolicyState {
+  return { ...policy, factors: { ...policy.factors, [kind]: types } };
+}
+
+/** `ObjectDetails` of a command from its events; adds also report the creation date. */
+function changeOf(events: AppendedEvent[], added: boolean): ChangeDetails {
+  const last = events[events.length - 1];
+  return {
+    sequence: last.sequence,
+    ...(added ? { creationDate: events[0].createdAt } : {}),
+    changeDate: last.createdAt,
+    resourceOwner: last.aggregate.id,
+  };
 }

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { OrgDirectory, orgNotFound } from '../../common/auth/org-directory.js';
-import { TransactionRunner } from '../../common/database/transaction-runner.service.js';
+import { orgNotFound } from '../../common/errors/org-not-found.js';
 import { newNumericId } from '../../common/ids/numeric-id.js';
-import { EventStoreRepository } from '../events/event-store.repository.js';
+import { EventStore } from '../events/event-store.service.js';
 import { InstanceService } from '../instance/instance.service.js';
+import { LoginPolicyEvents } from '../login-policy/login-policy.events.js';
 import { ChangeDetails } from '../login-policy/login-policy.model.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
-import { orgOwner } from '../login-policy/policy-level.js';
+import { ORG_LEVEL, orgOwner } from '../login-policy/policy-level.js';
+import { OrgEvents } from './org.events.js';
 import { Org } from './org.model.js';
 import { OrgRepository } from './org.repository.js';
 
@@ -18,11 +19,10 @@ export interface OrgPage {
 
 /** The org registry: create, read, list and remove orgs (events `org.added`, `org.removed`). */
 @Injectable()
-export class OrgService implements OrgDirectory {
+export class OrgService {
   constructor(
-    private readonly transactions: TransactionRunner,
+    private readonly store: EventStore,
     private readonly orgs: OrgRepository,
-    private readonly events: EventStoreRepository,
     private readonly instance: InstanceService,
     private readonly policies: LoginPolicyService,
   ) {}
@@ -31,49 +31,41 @@ export class OrgService implements OrgDirectory {
   addOrg(rawName: string, creator: string): Promise<{ id: string; details: ChangeDetails }> {
     const name = rawName.trim();
     const instanceId = this.instance.id;
-    const id = newNumericId();
-    return this.transactions.run(async (tx) => {
-      const [event] = await this.events.append(tx, { instanceId, type: 'org', id }, [{ type: 'org.added', payload: { name } }], creator);
-      await this.orgs.insert(tx, instanceId, id, name, event);
-      return {
-        id,
-        details: { sequence: event.sequence, creationDate: event.createdAt, changeDate: event.createdAt, resourceOwner: id },
-      };
+    return this.store.transaction(async (tx) => {
+      // a new id on every attempt: a retry after an id collision gets another one
+      const id = newNumericId();
+      const [event] = this.store.append(tx, { aggregate: { instanceId, type: 'org', id }, sequence: 0 }, [OrgEvents.added(name)], creator);
+      this.orgs.insert(tx, instanceId, id, name, event);
+      return { id, details: { sequence: event.sequence, creationDate: event.createdAt, changeDate: event.createdAt, resourceOwner: id } };
     });
-  }
-
-  async isActive(orgId: string): Promise<boolean> {
-    const org = await this.transactions.run((tx) => this.orgs.find(tx, this.instance.id, orgId));
-    return org?.state === 'active';
   }
 
   /** An active org; unknown and removed orgs are both 404 `Org-n0tFd`. */
-  getOrg(orgId: string): Promise<Org> {
-    return this.transactions.run(async (tx) => {
-      const org = await this.orgs.find(tx, this.instance.id, orgId);
-      if (org?.state !== 'active') throw orgNotFound();
-      return org;
-    });
+  async getOrg(orgId: string): Promise<Org> {
+    const org = await this.orgs.find(this.instance.id, orgId);
+    if (org?.state !== 'active') throw orgNotFound();
+    return org;
   }
 
-  listOrgs(page: OrgPage): Promise<{ orgs: Org[]; total: number; lastPosition: number; viewedAt: Date }> {
-    return this.transactions.run(async (tx) => {
-      const { orgs, total } = await this.orgs.listActive(tx, this.instance.id, page);
-      const lastPosition = await this.events.lastPosition(tx, this.instance.id);
-      return { orgs, total, lastPosition, viewedAt: new Date() };
-    });
+  async listOrgs(page: OrgPage): Promise<{ orgs: Org[]; total: number; lastPosition: number; viewedAt: Date }> {
+    const { orgs, total } = await this.orgs.listActive(this.instance.id, page);
+    return { orgs, total, lastPosition: await this.store.lastPosition(), viewedAt: new Date() };
   }
 
   /** Marks the org removed and drops its custom login policy, in one transaction. */
   removeOrg(orgId: string, creator: string): Promise<ChangeDetails> {
     const instanceId = this.instance.id;
-    return this.transactions.run(async (tx) => {
-      const org = await this.orgs.find(tx, instanceId, orgId);
+    const owner = orgOwner(instanceId, orgId);
+    return this.store.transaction(async (tx) => {
+      const { org, streamSequence } = await this.orgs.commandState(tx, instanceId, orgId);
       if (org?.state !== 'active') throw orgNotFound();
-      await this.policies.dropPolicy(tx, orgOwner(instanceId, orgId), creator);
-      const [event] = await this.events.append(tx, { instanceId, type: 'org', id: orgId }, [{ type: 'org.removed', payload: {} }], creator);
-      await this.orgs.setState(tx, instanceId, orgId, 'removed', event);
-      return { sequence: event.sequence, changeDate: event.createdAt, resourceOwner: orgId };
+      const hasPolicy = await this.policies.hasOwnPolicy(tx, owner);
+      const drafts = hasPolicy ? [LoginPolicyEvents.removed(ORG_LEVEL), OrgEvents.removed()] : [OrgEvents.removed()];
+      const events = this.store.append(tx, { aggregate: { instanceId, type: 'org', id: orgId }, sequence: streamSequence }, drafts, creator);
+      if (hasPolicy) this.policies.deleteOwnPolicy(tx, owner);
+      const removed = events[events.length - 1];
+      this.orgs.setState(tx, instanceId, orgId, 'removed', removed);
+      return { sequence: removed.sequence, changeDate: removed.createdAt, resourceOwner: orgId };
     });
   }
 }

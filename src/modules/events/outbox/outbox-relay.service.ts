@@ -4,7 +4,6 @@ import { hostname } from 'node:os';
 import { Counter } from 'prom-client';
 import { BusConnections } from '../../../common/bus/bus-connections.service.js';
 import { EventPublisher } from '../../../common/bus/event-publisher.js';
-import { TransactionRunner } from '../../../common/database/transaction-runner.service.js';
 import { errorText } from '../../../common/errors/error-text.js';
 import { MetricsService } from '../../../common/metrics/metrics.service.js';
 import { toEventMessage } from '../event.mapper.js';
@@ -48,7 +47,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private wakeUp?: () => void;
 
   constructor(
-    private readonly transactions: TransactionRunner,
     private readonly outbox: OutboxRepository,
     bus: BusConnections,
     metrics: MetricsService,
@@ -61,7 +59,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       'Relay rounds that could not hand waiting events to the bus (not connected, refused, or not acknowledged in time).',
     );
     metrics.gauge('outbox_backlog_events', 'Stored events not yet accepted by the message bus.', () =>
-      this.transactions.run((tx) => this.outbox.backlog(tx)).catch(() => Number.NaN),
+      this.outbox.backlog().catch(() => Number.NaN),
     );
     metrics.gauge('outbox_relay_lease_held', 'Whether this process holds the relay lease and publishes (1) or stands by (0).', () =>
       this.leaseClaimedAt === undefined ? 0 : 1,
@@ -84,7 +82,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.wakeUp?.();
     await this.running;
     if (this.leaseClaimedAt === undefined) return;
-    await this.transactions.run((tx) => this.outbox.releaseLease(tx, this.holder)).catch((error: unknown) => {
+    await this.outbox.releaseLease(this.holder).catch((error: unknown) => {
       this.logger.warn(`could not release the relay lease (another process takes over when it expires): ${errorText(error)}`);
     });
   }
@@ -100,10 +98,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async round(): Promise<number> {
     const publisher = this.publisher as EventPublisher;
     if (!(await this.holdLease())) return LEASE_RETRY_MS;
-    const events = await this.transactions.run((tx) => this.outbox.next(tx, RELAY_BATCH_SIZE));
+    const events = await this.outbox.next(RELAY_BATCH_SIZE);
     if (events.length === 0) return IDLE_POLL_MS;
     await publisher.publish(events.map((event) => ({ type: event.type, body: toEventMessage(event) })));
-    await this.transactions.run((tx) => this.outbox.remove(tx, events.map((event) => event.position)));
+    await this.outbox.removeThrough(events[events.length - 1].position);
     this.published?.inc(events.length);
     if (this.warned) {
       const seconds = Math.round((Date.now() - (this.failingSince ?? Date.now())) / 1000);
@@ -133,7 +131,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async holdLease(): Promise<boolean> {
     const now = Date.now();
     if (this.leaseClaimedAt !== undefined && now - this.leaseClaimedAt < LEASE_RENEW_AFTER_MS) return true;
-    const held = await this.transactions.run((tx) => this.outbox.claimLease(tx, this.holder, now, now + LEASE_TTL_MS));
+    const held = await this.outbox.claimLease(this.holder, now, now + LEASE_TTL_MS);
     if (held && this.leaseClaimedAt === undefined) this.logger.log(`this process (${this.holder}) now publishes the outbox`);
     this.leaseClaimedAt = held ? now : undefined;
     return held;

@@ -1,49 +1,35 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ObjectDetails } from '../../../common/proto/object.dto.js';
-import { MultiFactorType, PasswordlessType, SecondFactorType } from '../../../common/proto/policy-enums.js';
+import { MultiFactorType, SecondFactorType } from '../../../common/proto/policy-enums.js';
+import { ProtoEnum } from '../../../common/proto/proto-enum.js';
+import { LOGIN_POLICY_SETTINGS, SETTINGS, SettingKind, SettingName, SettingSpec } from '../login-policy-settings.js';
 
-/** `zitadel.policy.v1.LoginPolicy` */
+/** A setting as an answer writes it: booleans, and enums, durations ("64800s") and URIs as text. */
+interface ResponseValues {
+  boolean: boolean;
+  enum: string;
+  duration: string;
+  uri: string;
+}
+type SettingsResponseFields = { [N in SettingName]: ResponseValues[(typeof LOGIN_POLICY_SETTINGS)[N]['kind']] };
+
+const RESPONSE_FIELD: Record<SettingKind, (setting: SettingSpec) => PropertyDecorator> = {
+  boolean: (setting) => ApiProperty({ type: Boolean, description: setting.description }),
+  enum: (setting) => {
+    const protoEnum = setting.protoEnum as ProtoEnum;
+    return ApiProperty({ enum: protoEnum.names, enumName: protoEnum.shortName, example: setting.example, description: setting.description });
+  },
+  duration: (setting) => ApiProperty({ type: String, example: setting.example, description: setting.description }),
+  uri: (setting) => ApiProperty({ type: String, example: setting.example, description: setting.description }),
+};
+
+/** `zitadel.policy.v1.LoginPolicy`: its settings (one per row of the settings table), factors and details. */
 export class LoginPolicy {
   @ApiProperty({ type: ObjectDetails })
   details: ObjectDetails;
 
-  /** Users may log in with username and password. */
-  allowUsernamePassword: boolean;
-  /** Users may register themselves. */
-  allowRegister: boolean;
-  /** Users may log in with an external identity provider. */
-  allowExternalIdp: boolean;
-  /** Every user must set up a second factor. */
-  forceMfa: boolean;
-
-  /** Whether passwordless login (passkeys) is allowed. */
-  @ApiProperty({ enum: PasswordlessType.names, enumName: PasswordlessType.shortName, example: 'PASSWORDLESS_TYPE_ALLOWED' })
-  passwordlessType: string;
-
   /** True when this is the instance default (the org has no custom policy). */
   isDefault: boolean;
-  /** Hide the "forgot password" link. */
-  hidePasswordReset: boolean;
-  /** Do not tell the user whether a username exists. */
-  ignoreUnknownUsernames: boolean;
-  /** Where users are sent after login when no redirect is given; empty when unset. */
-  defaultRedirectUri: string;
-
-  /** How long a password check stays valid. */
-  @ApiProperty({ example: '864000s' })
-  passwordCheckLifetime: string;
-  /** How long an external login check stays valid. */
-  @ApiProperty({ example: '864000s' })
-  externalLoginCheckLifetime: string;
-  /** How long a user may skip setting up a second factor. */
-  @ApiProperty({ example: '2592000s' })
-  mfaInitSkipLifetime: string;
-  /** How long a second-factor check stays valid. */
-  @ApiProperty({ example: '64800s' })
-  secondFactorCheckLifetime: string;
-  /** How long a multi-factor check stays valid. */
-  @ApiProperty({ example: '43200s' })
-  multiFactorCheckLifetime: string;
 
   /** Allowed second factors, in the order they were added. */
   @ApiProperty({ enum: SecondFactorType.names, enumName: SecondFactorType.shortName, isArray: true })
@@ -56,18 +42,9 @@ export class LoginPolicy {
   /** Identity providers; always empty in this service. */
   @ApiProperty({ type: 'array', items: { type: 'object' }, example: [] })
   idps: Record<string, never>[];
-
-  /** Users of unknown usernames may be routed to their org by domain. */
-  allowDomainDiscovery: boolean;
-  /** Users may not log in with their email address. */
-  disableLoginWithEmail: boolean;
-  /** Users may not log in with their phone number. */
-  disableLoginWithPhone: boolean;
-  /** Second factor enforced only for local (not external IdP) logins. */
-  forceMfaLocalOnly: boolean;
-  /** Links in notifications use the default redirect URI. */
-  useDefaultUriForNotificationLinks: boolean;
 }
+export interface LoginPolicy extends SettingsResponseFields {}
+for (const setting of SETTINGS) RESPONSE_FIELD[setting.kind](setting)(LoginPolicy.prototype, setting.name);
 
 /** Admin GetLoginPolicy and Management GetDefaultLoginPolicy. */
 export class GetDefaultLoginPolicyResponse {

@@ -1,0 +1,69 @@
+import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2';
+import { inlineParams } from './mysql-literal.js';
+import { SqlParam, SqlRow, SqlStatement, SqlWriteResult } from './sql.js';
+import { SqlDatabase } from './sql-database.js';
+import { BufferedTransaction, SqlTransaction } from './sql-transaction.js';
+
+/**
+ * MySQL/MariaDB through the mysql2 pool that TypeORM opened. Reads are prepared statements
+ * (`execute`, cached per connection). A unit of work reads first, outside a transaction, then
+ * sends `START TRANSACTION; <writes>; COMMIT` as one multi-statement round trip: its locks are
+ * held only while the server runs that batch, never across a round trip. Consistency comes from
+ * the unique keys its writes hit (an event's aggregate sequence above all): a unit that read an
+ * old state fails at its commit and runs again.
+ */
+export class MysqlDatabase extends SqlDatabase {
+  readonly dialect = 'mysql' as const;
+
+  constructor(private readonly pool: Pool) {
+    super();
+  }
+
+  read<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      this.pool.execute(sql, params as SqlParam[], (error, rows) => (error ? reject(error) : resolve(rows as T[])));
+    });
+  }
+
+  execute(sql: string, params: readonly SqlParam[] = []): Promise<SqlWriteResult> {
+    return new Promise((resolve, reject) => {
+      this.pool.execute(sql, params as SqlParam[], (error, result) => (error ? reject(error) : resolve({ affectedRows: (result as ResultSetHeader).affectedRows })));
+    });
+  }
+
+  protected async attempt<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    const tx = new BufferedTransaction((sql, params) => this.read(sql, params));
+    const result = await work(tx);
+    const writes = tx.statements();
+    if (writes.length > 0) await this.commit(writes);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    // the pool is TypeORM's: it closes it with the DataSource
+  }
+
+  private async commit(writes: SqlStatement[]): Promise<void> {
+    const batch = ['START TRANSACTION', ...writes.map(inlineParams), 'COMMIT'].join(';\n');
+    const connection = await this.connection();
+    try {
+      await query(connection, batch);
+      connection.release();
+    } catch (error) {
+      // the server stops at the failing statement and leaves the transaction open
+      await query(connection, 'ROLLBACK').then(
+        () => connection.release(),
+        () => connection.destroy(),
+      );
+      throw error;
+    }
+  }
+
+  private connection(): Promise<PoolConnection> {
+    return new Promise((resolve, reject) => this.pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection))));
+  }
+}
+
+function query(connection: PoolConnection, sql: string): Promise<unknown> {
+  return new Promise((resolve, reject) => connection.query(sql, (error, result) => (error ? reject(error) : resolve(result))));
+}

@@ -1,0 +1,50 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { isRetryableConflict } from './retryable-conflict.js';
+import { SqlDialect, SqlParam, SqlRow, SqlWriteResult } from './sql.js';
+import { SqlTransaction } from './sql-transaction.js';
+
+/** How often a unit of work runs again after another writer committed first. */
+const MAX_ATTEMPTS = 12;
+
+/**
+ * The service's one way to the database: plain statements for the read path (no transaction,
+ * prepared, no ORM), and units of work for commands. TypeORM owns the connections and the
+ * migrations; this class runs the statements on the connections it opened.
+ */
+export abstract class SqlDatabase implements OnApplicationShutdown {
+  private readonly logger = new Logger('Database');
+
+  abstract readonly dialect: SqlDialect;
+
+  /** One statement outside any transaction; it sees everything committed before it started. */
+  abstract read<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
+
+  /** One write statement in a transaction of its own. */
+  abstract execute(sql: string, params?: readonly SqlParam[]): Promise<SqlWriteResult>;
+
+  /**
+   * Runs `work` as one transaction: its reads, then its writes and the commit. When another
+   * writer (in this or another process) committed first, a unique key makes the commit fail and
+   * the whole unit runs again from a fresh read, so the answer is the one the new state implies.
+   */
+  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(work);
+      } catch (error) {
+        if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
+        this.logger.debug(`write conflict (attempt ${attempt}), running the unit again`);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  protected abstract attempt<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+
+  /** Closes what this class opened itself (TypeORM closes its own connections). */
+  abstract close(): Promise<void>;
+
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+}

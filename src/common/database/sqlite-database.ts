@@ -1,0 +1,137 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { SqlParam, SqlRow, SqlWriteResult } from './sql.js';
+import { SqlDatabase } from './sql-database.js';
+import { BufferedTransaction, SqlTransaction } from './sql-transaction.js';
+
+/** Most units of work committed together. */
+const MAX_UNITS_PER_COMMIT = 256;
+/** Prepared statements kept per connection; dynamic SQL (filters, batch sizes) stays well below it. */
+const STATEMENT_CACHE_SIZE = 500;
+
+interface Unit {
+  run: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Embedded SQLite through better-sqlite3: TypeORM's connection is the writer, and a second,
+ * read-only connection serves the read path, so reads never wait behind writes (WAL lets them
+ * run beside the writer) and never see a transaction before it commits.
+ *
+ * Group commit: the units of work that arrive while the writer is busy are run together in one
+ * transaction, each in its own savepoint, so one that fails rolls back alone and each caller gets
+ * its own answer, while one commit serves them all. Durability is SQLite's WAL with the
+ * synchronous level the connection has (better-sqlite3's default, NORMAL): the same for one unit
+ * or many. A caller is answered only after the commit that holds its unit.
+ */
+export class SqliteDatabase extends SqlDatabase {
+  readonly dialect = 'sqlite' as const;
+  private readonly writerStatements = new Map<string, Statement>();
+  private readonly readerStatements = new Map<string, Statement>();
+  private queue: Unit[] = [];
+  private scheduled = false;
+  private flushing = false;
+
+  constructor(
+    private readonly writer: Database,
+    private readonly reader: Database,
+  ) {
+    super();
+  }
+
+  read<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    try {
+      return Promise.resolve(prepared(this.reader, this.readerStatements, sql).all(params as unknown[]) as T[]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  execute(sql: string, params: readonly SqlParam[] = []): Promise<SqlWriteResult> {
+    return this.enqueue(async () => ({ affectedRows: prepared(this.writer, this.writerStatements, sql).run(params as unknown[]).changes }));
+  }
+
+  protected attempt<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.enqueue(async () => {
+      // reads on the writer see the units committed before and the ones earlier in this batch
+      const tx = new BufferedTransaction((sql, params) => Promise.resolve(this.writerQuery(sql, params)));
+      const result = await work(tx);
+      for (const { sql, params } of tx.statements()) this.writerQuery(sql, params);
+      return result;
+    });
+  }
+
+  /** Lets the queued units commit, then closes the reader. */
+  async close(): Promise<void> {
+    while (this.flushing || this.scheduled || this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    this.reader.close();
+  }
+
+  private writerQuery(sql: string, params: readonly SqlParam[]): SqlRow[] {
+    const statement = prepared(this.writer, this.writerStatements, sql);
+    if (statement.reader) return statement.all(params as unknown[]) as SqlRow[];
+    statement.run(params as unknown[]);
+    return [];
+  }
+
+  private enqueue<T>(run: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /** Flushes once the current turn of the event loop has queued what it will. */
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    this.flushing = true;
+    const units = this.queue.splice(0, MAX_UNITS_PER_COMMIT);
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      this.writer.exec('BEGIN IMMEDIATE');
+      for (const unit of units) {
+        this.writer.exec('SAVEPOINT unit');
+        try {
+          const value = await unit.run();
+          this.writer.exec('RELEASE unit');
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          this.writer.exec('ROLLBACK TO unit');
+          this.writer.exec('RELEASE unit');
+          outcomes.push({ ok: false, error });
+        }
+      }
+      this.writer.exec('COMMIT');
+    } catch (error) {
+      // BEGIN or COMMIT failed (another process holds the lock too long, disk full, …): nothing of this batch is stored
+      if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+      outcomes.length = 0;
+      for (let i = 0; i < units.length; i++) outcomes.push({ ok: false, error });
+    } finally {
+      this.flushing = false;
+      if (this.queue.length > 0) this.schedule();
+    }
+    units.forEach((unit, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) unit.resolve(outcome.value);
+      else unit.reject(outcome.error);
+    });
+  }
+}
+
+function prepared(connection: Database, cache: Map<string, Statement>, sql: string): Statement {
+  let statement = cache.get(sql);
+  if (!statement) {
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+    statement = connection.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
+}
