@@ -1,0 +1,319 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SQLITE_FILE_NAME } from '../src/common/config/load-config.js';
+import { CannedResponse, readCannedResponse } from './floors/canned-response.js';
+import { ApiClient } from './support/api-client.js';
+import { loadAverage } from './support/machine.js';
+import { BenchDatabase } from './support/mysql-database.js';
+import { DatabaseKind, BenchOptions } from './support/options.js';
+import { createOrgPopulation, OrgPopulation, SETUP_CONCURRENCY } from './support/org-population.js';
+import { freePort, memoryOf, NodeProcess } from './support/processes.js';
+import { RowResult, TableResult } from './support/results.js';
+import { POPULATION_ROWS, RAW_WRITE_FLOOR_ROW, rowName } from './support/rows.js';
+import { Service } from './support/service.js';
+import { SqliteDurability, sqliteDurability, SYNCHRONOUS_NAMES } from './support/sqlite-durability.js';
+import { errorNotes } from './support/table.js';
+import { TokenMinter } from './support/tokens.js';
+import { runWrk, WRK_CONNECTIONS, WRK_THREADS, WrkLoad, WrkResult } from './support/wrk.js';
+
+const LIST_2FA = '/management/v1/policies/login/second_factors/_search';
+const ADMIN_LIST_2FA = '/admin/v1/policies/login/second_factors/_search';
+const GET_POLICY = '/management/v1/policies/login';
+/** Largest org block per wrk thread in the write cycle; the brief asks for at least 500. */
+const WRITE_BLOCK_MAX = 1000;
+const WRITE_BLOCK_WANTED = 500;
+/** Below this, requests in flight on one thread could meet on an org. */
+const WRITE_BLOCK_MIN = 4 * (WRK_CONNECTIONS / WRK_THREADS);
+/** Orgs of the read rows, kept out of the write cycle's blocks. */
+const READ_ORGS = 10;
+
+export function progress(message: string): void {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** Everything the rows of one table need, made once after the service is up. */
+interface Fixture {
+  kind: DatabaseKind;
+  dataDir: string;
+  databaseUrl?: string;
+  service: Service;
+  durability?: SqliteDurability;
+  population: OrgPopulation;
+  iamToken: string;
+  customOrgToken: string;
+  inheritingOrgToken: string;
+  cannedFile: string;
+  files: { orgs10: string; orgsAll: string; writeWarmup: string; writeMeasured: string };
+  writeBlock: number;
+  /** What the raw driver floor reported about its settings, once it ran. */
+  floorSettings?: Record<string, unknown>;
+}
+
+/** One table: starts the service on a fresh database, sets up the orgs, runs the rows one after another. */
+export async function measureDatabase(kind: DatabaseKind, options: BenchOptions): Promise<TableResult> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lpf-bench-'));
+  const database = kind === 'mysql' ? await BenchDatabase.create(options.mysqlUrl) : undefined;
+  let service: Service | undefined;
+  try {
+    progress(`${kind}: starting the service${database ? ` on database ${database.name}` : ''}`);
+    service = await Service.launch({ dataDir, databaseUrl: database?.url, nodeArgs: options.serviceNodeArgs });
+    const idle = service.memory();
+    const durability = kind === 'sqlite' ? await sqliteDurability(join(dataDir, SQLITE_FILE_NAME)) : undefined;
+    const fixture = await prepare(kind, dataDir, database?.url, service, durability, options);
+    const lines = [
+      `service: ready after launch ${service.readyAfterMs.toFixed(0)} ms; idle RSS right after start-up ${idle.rssMiB.toFixed(1)} MiB` +
+        (options.serviceNodeArgs.length ? `; node args: ${options.serviceNodeArgs.join(' ')}` : ''),
+      ...(durability
+        ? [
+            `SQLite durability on the service's connection (TypeORM's better-sqlite3 driver with the service's options): journal_mode=${durability.journalMode}, synchronous=${durability.synchronous} (${SYNCHRONOUS_NAMES[durability.synchronous]}); the raw floor sets the same`,
+          ]
+        : []),
+      setupLine(fixture.population),
+      `load: wrk, ${WRK_THREADS} threads, ${WRK_CONNECTIONS} keep-alive connections, --latency, ${options.warmupSeconds} s warm-up + ${options.seconds} s measured per row, rows one after another; load average before the rows: ${loadAverage()}`,
+    ];
+    const rows: RowResult[] = [];
+    for (const number of options.rows) rows.push(await measureRow(number, fixture, options));
+    const peak = service.memory();
+    lines.push(`service peak RSS (VmHWM) over the table: ${peak.peakRssMiB.toFixed(1)} MiB; load average after the rows: ${loadAverage()}`);
+    const notes = [...errorNotes(rows), ...rowNotes(fixture, options), ...profileWindows(rows, options)];
+    return { title: '', lines, rows, notes };
+  } finally {
+    await service?.stop();
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function prepare(
+  kind: DatabaseKind,
+  dataDir: string,
+  databaseUrl: string | undefined,
+  service: Service,
+  durability: SqliteDurability | undefined,
+  options: BenchOptions,
+): Promise<Fixture> {
+  const minter = await TokenMinter.forDataDir(dataDir);
+  const iamToken = await minter.iamOwner();
+  const api = new ApiClient(service.baseUrl, iamToken);
+  const wholePopulation = options.rows.some((row) => POPULATION_ROWS.includes(row));
+  const count = wholePopulation ? options.orgs : 2;
+  progress(`${kind}: creating ${count} orgs through the API (every other one with a custom policy)`);
+  const population = await createOrgPopulation(api, count);
+  progress(`${kind}: setup took ${population.setupSeconds.toFixed(1)} s`);
+  const [customOrg] = population.custom;
+  const [inheritingOrg] = population.inheriting;
+  const customOrgToken = await minter.orgOwner(customOrg);
+
+  const writable = population.custom.slice(READ_ORGS / 2);
+  const writeBlock = Math.min(WRITE_BLOCK_MAX, Math.floor(writable.length / (2 * WRK_THREADS)));
+  if (options.rows.includes(9) && writeBlock < WRITE_BLOCK_MIN) {
+    throw new Error(`the write cycle needs at least ${WRITE_BLOCK_MIN} orgs per wrk thread and phase; raise --orgs`);
+  }
+  const file = (name: string) => join(dataDir, name);
+  const files = { orgs10: file('orgs-10.txt'), orgsAll: file('orgs-all.txt'), writeWarmup: file('write-warmup.txt'), writeMeasured: file('write-measured.txt') };
+  // warm-up and measurement get separate blocks: a wrk run restarts its counter at an add, so a block
+  // left half-added by the warm-up would answer 409s
+  await writeFile(files.orgs10, population.all.slice(0, READ_ORGS).join('\n'));
+  await writeFile(files.orgsAll, population.all.join('\n'));
+  await writeFile(files.writeWarmup, writable.slice(0, WRK_THREADS * writeBlock).join('\n'));
+  await writeFile(files.writeMeasured, writable.slice(WRK_THREADS * writeBlock, 2 * WRK_THREADS * writeBlock).join('\n'));
+
+  const cannedFile = file('canned-response.json');
+  const canned = await answerOf(`${service.baseUrl}${LIST_2FA}`, readHeaders(customOrgToken, customOrg));
+  if (canned.status !== 200) throw new Error(`the measured read answered ${canned.status}: ${canned.body}`);
+  await writeFile(cannedFile, JSON.stringify({ path: LIST_2FA, ...canned } satisfies CannedResponse));
+
+  return {
+    kind,
+    dataDir,
+    databaseUrl,
+    service,
+    durability,
+    population,
+    iamToken,
+    customOrgToken,
+    inheritingOrgToken: await minter.orgOwner(inheritingOrg),
+    cannedFile,
+    files,
+    writeBlock,
+  };
+}
+
+async function measureRow(number: number, fixture: Fixture, options: BenchOptions): Promise<RowResult> {
+  const base = fixture.service.baseUrl;
+  const [customOrg] = fixture.population.custom;
+  const [inheritingOrg] = fixture.population.inheriting;
+  const listOnCustomOrg: WrkLoad = { script: 'fixed-request', url: `${base}${LIST_2FA}`, headers: readHeaders(fixture.customOrgToken, customOrg), args: ['POST', '{}'] };
+  switch (number) {
+    case 1:
+      return measureHttpFloor(number, 'dist/bench/floors/bare-http-server.js', listOnCustomOrg, fixture, options);
+    case 2:
+      return measureHttpFloor(number, 'dist/bench/floors/framework-floor.js', listOnCustomOrg, fixture, options);
+    case 3:
+      return measureService(number, listOnCustomOrg, fixture, options);
+    case 4:
+      return measureService(number, { ...listOnCustomOrg, headers: readHeaders(fixture.inheritingOrgToken, inheritingOrg) }, fixture, options);
+    case 5: {
+      const { authorization, 'x-zitadel-orgid': org } = readHeaders(fixture.customOrgToken, customOrg);
+      return measureService(number, { script: 'fixed-request', url: `${base}${GET_POLICY}`, headers: { authorization, 'x-zitadel-orgid': org }, args: ['GET'] }, fixture, options);
+    }
+    case 6:
+      return measureService(number, { script: 'fixed-request', url: `${base}${ADMIN_LIST_2FA}`, headers: readHeaders(fixture.iamToken), args: ['POST', '{}'] }, fixture, options);
+    case 7:
+    case 8: {
+      const orgFile = number === 7 ? fixture.files.orgs10 : fixture.files.orgsAll;
+      return measureService(number, { script: 'random-org', url: `${base}${LIST_2FA}`, headers: readHeaders(fixture.iamToken), args: [orgFile, 'POST', '{}'] }, fixture, options);
+    }
+    case 9: {
+      const load = (file: string): WrkLoad => ({ script: 'write-cycle', url: `${base}/`, headers: readHeaders(fixture.iamToken), args: [file, String(fixture.writeBlock)] });
+      return measureService(number, load(fixture.files.writeMeasured), fixture, options, load(fixture.files.writeWarmup));
+    }
+    case RAW_WRITE_FLOOR_ROW:
+      return measureRawWriteFloor(number, fixture, options);
+    default:
+      throw new Error(`no row ${number}`);
+  }
+}
+
+async function measureService(number: number, load: WrkLoad, fixture: Fixture, options: BenchOptions, warmup: WrkLoad = load): Promise<RowResult> {
+  let measuredFromS = 0;
+  const result = await warmUpAndMeasure(number, options, load, warmup, () => (measuredFromS = fixture.service.secondsSinceLaunch()));
+  return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), measuredFromS };
+}
+
+/** A floor answering the service's bytes in its own process, driven exactly like row 3. */
+async function measureHttpFloor(number: number, script: string, serviceLoad: WrkLoad, fixture: Fixture, options: BenchOptions): Promise<RowResult> {
+  const port = await freePort();
+  const floor = new NodeProcess(script, [String(port), fixture.cannedFile], {});
+  try {
+    await floor.waitForLine(/^ready/);
+    const load = { ...serviceLoad, url: `http://127.0.0.1:${port}${LIST_2FA}` };
+    await expectCannedAnswer(load, fixture.cannedFile, rowName(number, options.orgs));
+    const result = await warmUpAndMeasure(number, options, load);
+    return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), floorRssMiB: memoryOf(floor.pid).rssMiB };
+  } finally {
+    await floor.stop();
+  }
+}
+
+/** wrk for the warm-up, then wrk again for the measured seconds (a fresh run: its figures only). */
+async function warmUpAndMeasure(number: number, options: BenchOptions, load: WrkLoad, warmup = load, onMeasuring?: () => void): Promise<WrkResult> {
+  announce(number, options);
+  await runWrk(warmup, options.warmupSeconds);
+  onMeasuring?.();
+  return runWrk(load, options.seconds);
+}
+
+function announce(number: number, options: BenchOptions): void {
+  progress(`row ${number} ${rowName(number, options.orgs)}: ${options.warmupSeconds} s warm-up, ${options.seconds} s measured`);
+}
+
+interface FloorResult {
+  transactions: number;
+  seconds: number;
+  rate: number;
+  p50Ms: number;
+  p99Ms: number;
+  rssMiB: number;
+  settings: Record<string, unknown>;
+}
+
+/** The raw driver doing the core of a write, as many at once as wrk has connections. */
+async function measureRawWriteFloor(number: number, fixture: Fixture, options: BenchOptions): Promise<RowResult> {
+  const target =
+    fixture.kind === 'mysql'
+      ? ['--kind', 'mysql', '--database', fixture.databaseUrl as string]
+      : ['--kind', 'sqlite', '--database', join(fixture.dataDir, SQLITE_FILE_NAME), '--synchronous', String(fixture.durability?.synchronous)];
+  const args = [...target, '--seconds', String(options.seconds), '--warmup', String(options.warmupSeconds), '--concurrency', String(WRK_CONNECTIONS)];
+  announce(number, options);
+  const floor = new NodeProcess('dist/bench/floors/raw-write-floor.js', args, {});
+  const line = await floor.waitForLine(/^FLOOR_RESULT /, (options.warmupSeconds + options.seconds + 120) * 1000);
+  await floor.stop();
+  const result = JSON.parse(line.slice('FLOOR_RESULT '.length)) as FloorResult;
+  fixture.floorSettings = result.settings;
+  return {
+    number,
+    name: rowName(number, options.orgs),
+    rate: result.rate,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    non2xx: 0,
+    socketErrors: 0,
+    serviceRssMiB: fixture.service.memory().rssMiB,
+    floorRssMiB: result.rssMiB,
+  };
+}
+
+function rowOf(number: number, options: BenchOptions, result: WrkResult, serviceRssMiB: number): RowResult {
+  const socket = result.socketErrors;
+  const socketErrors = socket.connect + socket.read + socket.write + socket.timeout;
+  const tallied400 = Object.entries(result.statuses)
+    .filter(([status]) => Number(status) >= 400)
+    .reduce((sum, [, count]) => sum + count, 0);
+  return {
+    number,
+    name: rowName(number, options.orgs),
+    rate: result.rate,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    maxMs: result.maxMs,
+    statuses: result.statuses,
+    non2xx: result.non2xx,
+    socketErrors,
+    socketErrorText: `connect ${socket.connect}, read ${socket.read}, write ${socket.write}, timeout ${socket.timeout}`,
+    tallyMismatch: tallied400 === result.wrkStatusErrors ? undefined : `wrk counted ${result.wrkStatusErrors} answers >= 400, the script ${tallied400}`,
+    serviceRssMiB,
+  };
+}
+
+function readHeaders(token: string, org?: string): Record<string, string> {
+  return { authorization: `Bearer ${token}`, ...(org ? { 'x-zitadel-orgid': org } : {}), 'content-type': 'application/json' };
+}
+
+async function answerOf(url: string, headers: Record<string, string>): Promise<Omit<CannedResponse, 'path'>> {
+  const response = await fetch(url, { method: 'POST', headers, body: '{}' });
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
+}
+
+/** A floor is only a floor if it answers the very bytes the service answered. */
+async function expectCannedAnswer(load: WrkLoad, cannedFile: string, name: string): Promise<void> {
+  const expected = readCannedResponse(cannedFile);
+  const actual = await answerOf(load.url, load.headers);
+  if (actual.status !== expected.status || actual.contentType !== expected.contentType || actual.body !== expected.body) {
+    throw new Error(`${name} answers ${JSON.stringify(actual)}, the service ${JSON.stringify(expected)}`);
+  }
+}
+
+function setupLine(population: OrgPopulation): string {
+  const count = population.all.length;
+  return (
+    `setup: ${count.toLocaleString('en-US')} orgs (${population.custom.length.toLocaleString('en-US')} with a custom policy) created through the API ` +
+    `in ${population.setupSeconds.toFixed(1)} s (${(count / population.setupSeconds).toFixed(0)} orgs/s, ${SETUP_CONCURRENCY} requests in flight)`
+  );
+}
+
+function rowNotes(fixture: Fixture, options: BenchOptions): string[] {
+  const notes = [
+    'rows 1-8: rate and p99 compared with row 1 (bare node:http); rows 9-10: with row 10 (raw driver write floor, tx/s, latency per transaction measured in-process).',
+    'RSS: the service process (VmRSS) after the row; floor rows add the floor process in parentheses.',
+  ];
+  if (options.rows.includes(9)) {
+    const note = `write cycle: ${WRK_THREADS} threads × ${fixture.writeBlock} orgs each (separate blocks for warm-up and measurement), add OTP_SMS on even passes, remove on odd ones`;
+    notes.push(fixture.writeBlock < WRITE_BLOCK_WANTED ? `${note}; !! fewer than ${WRITE_BLOCK_WANTED} orgs per block (raise --orgs)` : `${note}.`);
+  }
+  if (fixture.floorSettings) {
+    const shape = fixture.kind === 'sqlite' ? 'one connection, one transaction after the other (better-sqlite3 is synchronous)' : `${WRK_CONNECTIONS} transactions in flight`;
+    notes.push(`raw driver floor: ${shape}; settings read back ${JSON.stringify(fixture.floorSettings)}.`);
+  }
+  return notes;
+}
+
+/** With profiling node args, where each service row's measured window lies on the profile's clock. */
+function profileWindows(rows: RowResult[], options: BenchOptions): string[] {
+  if (options.serviceNodeArgs.length === 0) return [];
+  const windows = rows
+    .filter((row) => row.measuredFromS !== undefined)
+    .map((row) => `row ${row.number} ${(row.measuredFromS as number).toFixed(1)}-${((row.measuredFromS as number) + options.seconds).toFixed(1)} s`);
+  return windows.length ? [`measured windows in seconds since the service's launch (for profile-summary --skip-seconds): ${windows.join(', ')}`] : [];
+}

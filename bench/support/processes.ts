@@ -1,0 +1,93 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+/** The project root (dist/bench/support → ../../..): the service and the floors run from there. */
+export const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+/** A node process of this project with its output kept (the tail only) for error messages. */
+export class NodeProcess {
+  readonly child: ChildProcess;
+  private output = '';
+
+  constructor(script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-8000));
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  get recentOutput(): string {
+    return this.output;
+  }
+
+  /** Resolves with the first stdout line matching `pattern`; rejects if the process exits first. */
+  waitForLine(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    return new Promise((done, fail) => {
+      let buffered = '';
+      const timer = setTimeout(() => finish(new Error(`no line matching ${pattern} within ${timeoutMs} ms: ${this.output}`)), timeoutMs);
+      const onData = (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const line = buffered.split('\n').find((candidate) => pattern.test(candidate));
+        if (line !== undefined) finish(undefined, line);
+      };
+      // 'close', not 'exit': a process that prints its line and exits at once must not lose the race
+      const onClose = () => finish(new Error(`exited before printing ${pattern}: ${this.output}`));
+      const finish = (error?: Error, line?: string) => {
+        clearTimeout(timer);
+        this.child.stdout?.off('data', onData);
+        this.child.off('close', onClose);
+        if (error) fail(error);
+        else done(line as string);
+      };
+      this.child.stdout?.on('data', onData);
+      this.child.once('close', onClose);
+    });
+  }
+
+  /** SIGTERM (so a --cpu-prof profile gets written), SIGKILL if it is still there after `graceMs`. */
+  stop(graceMs = 15_000): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((done) => {
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+      this.child.once('exit', () => {
+        clearTimeout(timer);
+        done();
+      });
+      this.child.kill('SIGTERM');
+    });
+  }
+}
+
+export interface MemoryStatus {
+  rssMiB: number;
+  peakRssMiB: number;
+}
+
+/** VmRSS and VmHWM (peak resident set) of a live process, from /proc. */
+export function memoryOf(pid: number): MemoryStatus {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024 };
+}

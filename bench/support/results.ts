@@ -1,0 +1,30 @@
+/** One measured row, whatever produced it (wrk against a process, or the raw driver floor). */
+export interface RowResult {
+  number: number;
+  name: string;
+  /** Requests (or, for the raw driver floor, transactions) per second. */
+  rate: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Slowest request (wrk rows only). */
+  maxMs?: number;
+  /** Answers by status; absent for the raw driver floor, which has no HTTP. */
+  statuses?: Record<string, number>;
+  non2xx: number;
+  socketErrors: number;
+  socketErrorText?: string;
+  /** Set when wrk's own count of status >= 400 disagrees with the script's tally. */
+  tallyMismatch?: string;
+  serviceRssMiB: number;
+  /** Seconds since the service's launch when the measured window began (to cut a CPU profile to it). */
+  measuredFromS?: number;
+  /** The floor process's own resident set, for rows measuring a floor. */
+  floorRssMiB?: number;
+}
+
+export interface TableResult {
+  title: string;
+  lines: string[];
+  rows: RowResult[];
+  notes: string[];
+}

@@ -1,0 +1,65 @@
+import { freePort, memoryOf, MemoryStatus, NodeProcess } from './processes.js';
+
+export interface ServiceLaunch {
+  dataDir: string;
+  /** Unset: the embedded SQLite database in dataDir. */
+  databaseUrl?: string;
+  /** Extra node options, e.g. --cpu-prof --cpu-prof-dir=/tmp/x. */
+  nodeArgs: string[];
+}
+
+/** The service as `npm start` runs it, in its own process, on a free port. */
+export class Service {
+  private constructor(
+    private readonly process: NodeProcess,
+    readonly baseUrl: string,
+    private readonly launchedAt: number,
+    /** From spawning the process to /debug/ready answering 200. */
+    readonly readyAfterMs: number,
+  ) {}
+
+  static async launch(launch: ServiceLaunch): Promise<Service> {
+    const port = await freePort();
+    const env: Record<string, string> = { HTTP_PORT: String(port), GRPC_PORT: '0', DATA_DIR: launch.dataDir, LOG_LEVEL: 'warn' };
+    if (launch.databaseUrl) env.DATABASE_URL = launch.databaseUrl;
+    const started = performance.now();
+    const child = new NodeProcess('dist/src/main.js', [], env, launch.nodeArgs);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const deadline = started + 60_000;
+    while (performance.now() < deadline) {
+      if (child.exited) throw new Error(`the service exited during start-up: ${child.recentOutput}`);
+      if (await answers200(`${baseUrl}/debug/ready`)) return new Service(child, baseUrl, started, performance.now() - started);
+      // short, so the ready figure is not rounded up by the polling
+      await new Promise((done) => setTimeout(done, 5));
+    }
+    await child.stop();
+    throw new Error(`the service was not ready within 60 s: ${child.recentOutput}`);
+  }
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  /** Where we are on the clock of a --cpu-prof profile of the service (it starts with the process). */
+  secondsSinceLaunch(): number {
+    return (performance.now() - this.launchedAt) / 1000;
+  }
+
+  memory(): MemoryStatus {
+    return memoryOf(this.process.pid);
+  }
+
+  stop(): Promise<void> {
+    return this.process.stop();
+  }
+}
+
+async function answers200(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false; // not listening yet
+  }
+}
