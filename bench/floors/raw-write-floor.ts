@@ -55,6 +55,8 @@ async function mysqlFloor(url: string, concurrency: number, warmup: number, seco
   const pool = createPool({ uri: url, connectionLimit: concurrency, timezone: 'Z', charset: 'utf8mb4_bin' });
   try {
     for (const table of TABLES) await pool.query(`CREATE TABLE floor_${table} LIKE ${table}`);
+    // the floor takes its positions from auto increment, as the event table did before positions came from a counter at commit
+    await pool.query('ALTER TABLE floor_events MODIFY position BIGINT UNSIGNED NOT NULL AUTO_INCREMENT');
     const all = writers(concurrency);
     await runConcurrently(pool, all, warmup);
     const timing = await runConcurrently(pool, all, seconds);
