@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController } from 'fastify';
+import { FastifyBaseLogger, LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import { BusConnections } from './common/bus/bus-connections.service.js';
@@ -11,6 +11,7 @@ import { GrpcMethodTable } from './common/grpc/grpc-method-table.js';
 import { grpcOptions } from './common/grpc/grpc-options.js';
 import { serviceDefinition } from './common/grpc/service-definition.js';
 import { installCors } from './common/http/cors.js';
+import { DirectRoutes } from './common/http/direct-routes.js';
 import { BODY_LIMIT_BYTES, installJsonBodyParser } from './common/http/json-body-parser.js';
 import { RouteTable } from './common/http/route-table.js';
 import { createLogger } from './common/logging/create-logger.js';
@@ -23,15 +24,18 @@ import { setupSwagger } from './swagger.js';
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
+  const requestLogging = config.logLevel === 'debug' || config.logLevel === 'trace';
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT_BYTES,
     logController: new LogController({
       requestIdLogLabel: 'requestId',
-      // one line per request only when debugging; errors are always logged by the error filter
-      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+      // one line per request only when debugging; errors are always logged by the error filter, with the request id
+      disableRequestLogging: !requestLogging,
     }),
+    // a logger bound to the request id for every request only when requests are logged
+    ...(requestLogging ? {} : { childLoggerFactory: (parent: FastifyBaseLogger) => parent }),
   });
   const routes = new RouteTable();
   const fastify = adapter.getInstance();
@@ -40,9 +44,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   installCors(fastify, config.corsOrigins);
   const grpcWeb = new GrpcWebDoor(new GrpcMethodTable(serviceDefinition()));
   installGrpcWebRoutes(fastify, grpcWeb);
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
+  const directRoutes = new DirectRoutes();
+  directRoutes.install(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, routes), adapter, {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
@@ -54,6 +61,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const busRequests = app.get(BusConnections).requestServer;
   if (busRequests) app.connectMicroservice({ strategy: busRequests }, { inheritAppConfig: true });
   await app.init();
+  directRoutes.collect(app);
   return app;
 }
 

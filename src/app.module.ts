@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { AccessGuard } from './common/auth/access.guard.js';
 import { AuthModule } from './common/auth/auth.module.js';
 import { BusModule } from './common/bus/bus.module.js';
@@ -25,6 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        DiscoveryModule,
         DatabaseModule,
         MetricsModule,
         BusModule,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContext } from '@nestjs/common';
 import { AccessGuard } from '../../src/common/auth/access.guard.js';
-import { Authenticator } from '../../src/common/auth/authenticator.service.js';
+import { AccessPolicy } from '../../src/common/auth/access-policy.service.js';
 import { authContextFromClaims } from '../../src/common/auth/role-claim.js';
 import { parseRolePermissions } from '../../src/common/auth/role-permissions.js';
 import { loadConfig } from '../../src/common/config/load-config.js';
@@ -119,17 +119,17 @@ describe('role claim', () => {
 });
 
 describe('the access guard', () => {
-  it('refuses a handler that declares neither @Permission nor @Public, without looking at the token', async () => {
+  it('refuses a handler that declares neither @Permission nor @Public, without looking at the token', () => {
     class Undeclared {
       handler(): void {}
     }
-    const authenticator = {
-      authenticate: () => {
+    const access = {
+      admit: () => {
         throw new Error('must not be called');
       },
-    } as unknown as Authenticator;
-    const guard = new AccessGuard(new Reflector(), authenticator);
+    } as unknown as AccessPolicy;
+    const guard = new AccessGuard(new Reflector(), access);
     const context = { getHandler: () => Undeclared.prototype.handler, getClass: () => Undeclared } as unknown as ExecutionContext;
-    await assert.rejects(guard.canActivate(context), (error: unknown) => error instanceof DomainError && error.id === 'AUTH-5mWD2');
+    assert.throws(() => guard.canActivate(context), (error: unknown) => error instanceof DomainError && error.id === 'AUTH-5mWD2');
   });
 });

@@ -1,10 +1,11 @@
 import { Global, Module } from '@nestjs/common';
+import { AccessPolicy } from './access-policy.service.js';
 import { Authenticator } from './authenticator.service.js';
 import { TokenVerifier } from './token-verifier.service.js';
 
 @Global()
 @Module({
-  providers: [TokenVerifier, Authenticator],
-  exports: [Authenticator],
+  providers: [TokenVerifier, Authenticator, AccessPolicy],
+  exports: [Authenticator, AccessPolicy],
 })
 export class AuthModule {}

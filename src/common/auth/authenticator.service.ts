@@ -26,13 +26,16 @@ export class Authenticator {
     this.verified = new VerifiedTokenCache(config.auth.tokenCacheSize);
   }
 
-  async authenticate(authorization: string | undefined): Promise<AuthContext> {
+  /** The caller; synchronously when the token was verified before (the hot path), else once it is verified. */
+  authenticate(authorization: string | undefined): AuthContext | Promise<AuthContext> {
     if (authorization === undefined || authorization.trim() === '') {
       throw new DomainError(ErrorKind.Unauthenticated, undefined, 'auth header missing');
     }
+    return this.verified.get(authorization, Date.now()) ?? this.verify(authorization);
+  }
+
+  private async verify(authorization: string): Promise<AuthContext> {
     const now = Date.now();
-    const known = this.verified.get(authorization, now);
-    if (known) return known;
     const match = /^bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw invalidToken();
     const claims = await this.verifier.verify(match[1]);

@@ -3,6 +3,7 @@ import type { Pool } from 'mysql2';
 import { DataSource } from 'typeorm';
 import { MysqlDatabase } from './mysql-database.js';
 import { SqlDatabase } from './sql-database.js';
+import { SqliteChangeMarker } from './sqlite-change-marker.js';
 import { SqliteDatabase } from './sqlite-database.js';
 
 /** The service's statements on TypeORM's connections: its mysql2 pool, or its SQLite connection as the writer plus a read-only reader. */
@@ -15,6 +16,7 @@ export async function openSqlDatabase(dataSource: DataSource): Promise<SqlDataba
   if (!driver.databaseConnection) throw new Error('the SQLite connection is not open');
   // loaded here, so a MySQL deployment never loads the native SQLite module
   const { default: BetterSqlite3 } = await import('better-sqlite3');
-  const reader = new BetterSqlite3(String(dataSource.options.database), { readonly: true, fileMustExist: true });
-  return new SqliteDatabase(driver.databaseConnection, reader);
+  const file = String(dataSource.options.database);
+  const reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  return new SqliteDatabase(driver.databaseConnection, reader, SqliteChangeMarker.open(file));
 }

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { SqlParam, SqlRow, SqlWriteResult } from './sql.js';
+import { SqliteChangeMarker } from './sqlite-change-marker.js';
 import { SqlDatabase } from './sql-database.js';
 import { BufferedTransaction, SqlTransaction } from './sql-transaction.js';
 
@@ -7,6 +8,8 @@ import { BufferedTransaction, SqlTransaction } from './sql-transaction.js';
 const MAX_UNITS_PER_COMMIT = 256;
 /** Prepared statements kept per connection; dynamic SQL (filters, batch sizes) stays well below it. */
 const STATEMENT_CACHE_SIZE = 500;
+/** Read results kept while the database does not change (one per statement and parameters). */
+const RESULT_CACHE_SIZE = 50_000;
 
 interface Unit {
   run: () => Promise<unknown>;
@@ -19,6 +22,11 @@ interface Unit {
  * read-only connection serves the read path, so reads never wait behind writes (WAL lets them
  * run beside the writer) and never see a transaction before it commits.
  *
+ * The read path keeps results until anything is committed to the database, by this process or
+ * another one on the same file: each read first compares the wal-index header (one `pread`, see
+ * SqliteChangeMarker) with the one its cached results were read under. A caller who wrote, in
+ * any process, is answered after the commit, so its next read finds the header changed.
+ *
  * Group commit: the units of work that arrive while the writer is busy are run together in one
  * transaction, each in its own savepoint, so one that fails rolls back alone and each caller gets
  * its own answer, while one commit serves them all. Durability is SQLite's WAL with the
@@ -29,6 +37,10 @@ export class SqliteDatabase extends SqlDatabase {
   readonly dialect = 'sqlite' as const;
   private readonly writerStatements = new Map<string, Statement>();
   private readonly readerStatements = new Map<string, Statement>();
+  /** Results by statement, then by parameters, valid while the wal-index header is `resultsValidFor`. */
+  private readonly results = new Map<string, Map<string, SqlRow[]>>();
+  private resultCount = 0;
+  private resultsValidFor?: Buffer;
   private queue: Unit[] = [];
   private scheduled = false;
   private flushing = false;
@@ -36,16 +48,43 @@ export class SqliteDatabase extends SqlDatabase {
   constructor(
     private readonly writer: Database,
     private readonly reader: Database,
+    private readonly changes: SqliteChangeMarker | undefined,
   ) {
     super();
   }
 
   read<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
     try {
-      return Promise.resolve(prepared(this.reader, this.readerStatements, sql).all(params as unknown[]) as T[]);
+      return Promise.resolve(this.cachedRead(sql, params) as T[]);
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  private cachedRead(sql: string, params: readonly SqlParam[]): SqlRow[] {
+    // the header is read before the statement runs: a commit in between makes the next read run it again
+    const header = this.changes?.current();
+    if (!header) return this.readerQuery(sql, params);
+    if (!this.resultsValidFor?.equals(header)) {
+      this.results.clear();
+      this.resultCount = 0;
+      this.resultsValidFor = Buffer.from(header);
+    }
+    let byParams = this.results.get(sql);
+    const key = paramsKey(params);
+    const cached = byParams?.get(key);
+    if (cached) return cached;
+    const rows = this.readerQuery(sql, params);
+    if (this.resultCount < RESULT_CACHE_SIZE) {
+      if (!byParams) this.results.set(sql, (byParams = new Map()));
+      byParams.set(key, rows);
+      this.resultCount++;
+    }
+    return rows;
+  }
+
+  private readerQuery(sql: string, params: readonly SqlParam[]): SqlRow[] {
+    return prepared(this.reader, this.readerStatements, sql).all(params as unknown[]) as SqlRow[];
   }
 
   execute(sql: string, params: readonly SqlParam[] = []): Promise<SqlWriteResult> {
@@ -66,6 +105,7 @@ export class SqliteDatabase extends SqlDatabase {
   async close(): Promise<void> {
     while (this.flushing || this.scheduled || this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
     this.reader.close();
+    this.changes?.close();
   }
 
   private writerQuery(sql: string, params: readonly SqlParam[]): SqlRow[] {
@@ -124,6 +164,13 @@ export class SqliteDatabase extends SqlDatabase {
       else unit.reject(outcome.error);
     });
   }
+}
+
+/** The parameters as one map key (null kept apart from the empty string). */
+function paramsKey(params: readonly SqlParam[]): string {
+  let key = '';
+  for (const param of params) key += param === null ? '\u0001\u0000' : `${param}\u0000`;
+  return key;
 }
 
 function prepared(connection: Database, cache: Map<string, Statement>, sql: string): Statement {

@@ -24,6 +24,21 @@ export function sendErrorStatus(reply: FastifyReply, status: ErrorStatus): void 
   void reply.status(status.httpStatus).header('content-type', 'application/json; charset=utf-8').send(status.body);
 }
 
+/** Any failure of an HTTP request, answered in the one error shape (and logged when it is not the caller's fault). */
+export function answerHttpError(logger: Logger, exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const error = translateError(exception) ?? internalError(request.id);
+  sendErrorStatus(reply, logged(logger, statusOf(error), exception, `${request.method} ${request.url}`, request.id));
+}
+
+function logged(logger: Logger, status: ErrorStatus, exception: unknown, where: string, correlationId: string): ErrorStatus {
+  if (status.kind === ErrorKind.Internal) {
+    logger.error(`internal error on ${where} (correlation id ${correlationId}): ${errorTrace(exception)}`);
+  } else if (status.kind === ErrorKind.Unavailable) {
+    logger.warn(`${where} (correlation id ${correlationId}): ${status.body.message}`);
+  }
+  return status;
+}
+
 /**
  * The one error filter of every door. Any failure (guard, pipe, parser, router, core, database)
  * becomes a DomainError, then goes out as `{code, message, details}` with the matching HTTP
@@ -45,9 +60,7 @@ export class ErrorFilter implements ExceptionFilter {
   private http(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const error = this.routeError(exception, request, reply) ?? translateError(exception) ?? internalError(request.id);
-    const status = this.logged(statusOf(error), exception, `${request.method} ${request.url}`, request.id);
-    sendErrorStatus(reply, status);
+    answerHttpError(this.logger, this.routeError(exception, request, reply) ?? exception, request, reply);
   }
 
   private rpc(exception: unknown, host: ArgumentsHost): Observable<never> {
@@ -67,12 +80,7 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   private logged(status: ErrorStatus, exception: unknown, where: string, correlationId: string): ErrorStatus {
-    if (status.kind === ErrorKind.Internal) {
-      this.logger.error(`internal error on ${where} (correlation id ${correlationId}): ${errorTrace(exception)}`);
-    } else if (status.kind === ErrorKind.Unavailable) {
-      this.logger.warn(`${where} (correlation id ${correlationId}): ${status.body.message}`);
-    }
-    return status;
+    return logged(this.logger, status, exception, where, correlationId);
   }
 
   /** Fastify's "no route": 405 when the path exists with other methods, else 404. */

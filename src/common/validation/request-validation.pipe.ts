@@ -1,11 +1,13 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { invalidRequest } from './invalid-request.js';
+import { bodyObject, declaresRules } from './request-body.js';
 
 /**
  * Validates request bodies against their DTO classes. The DTO class is named after the protobuf
  * request message, so the error names the request and field the way ZITADEL's clients expect.
  * A missing body counts as `{}` (the `_search` calls are sent without one); a body that is not a
- * JSON object is refused. Path and query parameters are left to their own pipes.
+ * JSON object is refused. Classes without rules (the `_search` requests) are not transformed.
+ * Path and query parameters are left to their own pipes.
  */
 @Injectable()
 export class RequestValidationPipe extends ValidationPipe {
@@ -22,11 +24,8 @@ export class RequestValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'body' || !metadata.metatype) return value;
-    const body = value ?? {};
-    if (typeof body !== 'object' || Array.isArray(body)) {
-      throw invalidRequest(metadata.metatype.name, [{ field: 'body', description: 'the request body must be a JSON object' }]);
-    }
-    return super.transform(body, metadata);
+    const body = bodyObject(value, metadata.metatype.name);
+    return declaresRules(metadata.metatype) ? super.transform(body, metadata) : body;
   }
 }
 

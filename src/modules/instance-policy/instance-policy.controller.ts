@@ -4,6 +4,7 @@ import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller } from '../../common/auth/caller-carrier.js';
 import { Permission } from '../../common/auth/route-access.decorator.js';
 import { ApiErrors } from '../../common/errors/api-error-responses.decorator.js';
+import { DirectRoute } from '../../common/http/direct-routes.js';
 import { DetailsResponse } from '../../common/proto/object.dto.js';
 import { MultiFactorType, SecondFactorType } from '../../common/proto/policy-enums.js';
 import { ProtoEnumPipe } from '../../common/validation/proto-enum.pipe.js';
@@ -31,6 +32,7 @@ export class InstancePolicyController {
 
   @Get()
   @Permission('iam.policy.read')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'AdminService_GetLoginPolicy',
     summary: 'Get the default login policy',
@@ -60,6 +62,7 @@ export class InstancePolicyController {
   @Post('second_factors/_search')
   @HttpCode(200)
   @Permission('iam.policy.read')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'AdminService_ListLoginPolicySecondFactors',
     summary: 'List the second factors of the default login policy',
@@ -106,6 +109,7 @@ export class InstancePolicyController {
   @Post('multi_factors/_search')
   @HttpCode(200)
   @Permission('iam.policy.read')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'AdminService_ListLoginPolicyMultiFactors',
     summary: 'List the multi factors of the default login policy',

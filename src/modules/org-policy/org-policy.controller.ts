@@ -4,6 +4,7 @@ import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller, TargetOrg } from '../../common/auth/caller-carrier.js';
 import { OrgPermission } from '../../common/auth/route-access.decorator.js';
 import { ApiErrors } from '../../common/errors/api-error-responses.decorator.js';
+import { DirectRoute } from '../../common/http/direct-routes.js';
 import { DetailsResponse } from '../../common/proto/object.dto.js';
 import { MultiFactorType, SecondFactorType } from '../../common/proto/policy-enums.js';
 import { ProtoEnumPipe } from '../../common/validation/proto-enum.pipe.js';
@@ -34,6 +35,7 @@ export class OrgPolicyController {
 
   @Get('login')
   @OrgPermission('policy.read')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'ManagementService_GetLoginPolicy',
     summary: "Get the org's login policy",
@@ -46,6 +48,7 @@ export class OrgPolicyController {
 
   @Get('default/login')
   @OrgPermission('policy.read')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'ManagementService_GetDefaultLoginPolicy',
     summary: 'Get the instance default login policy',
@@ -109,6 +112,7 @@ export class OrgPolicyController {
   @Post('login/second_factors/_search')
   @HttpCode(200)
   @OrgPermission('policy.read')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'ManagementService_ListLoginPolicySecondFactors',
     summary: "List the org's second factors",
@@ -158,6 +162,7 @@ export class OrgPolicyController {
   @Post(['login/auth_factors/_search', 'login/multi_factors/_search'])
   @HttpCode(200)
   @OrgPermission('policy.read')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'ManagementService_ListLoginPolicyMultiFactors',
     summary: "List the org's multi factors",

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../errors/domain-error.js';
+import { badRequestDetail } from '../errors/error-detail.js';
+import { ErrorKind } from '../errors/error-kind.js';
+import { AuthContext } from './auth-context.js';
+import { Authenticator } from './authenticator.service.js';
+import { ORG_HEADER, RequiredPermission } from './route-access.decorator.js';
+
+export const PERMISSION_DENIED_ID = 'AUTH-5mWD2';
+export const PERMISSION_DENIED_MESSAGE = 'No matching permissions found';
+
+export const permissionDenied = () => new DomainError(ErrorKind.PermissionDenied, PERMISSION_DENIED_ID, PERMISSION_DENIED_MESSAGE);
+
+/** What a request brings to be let in: its `authorization` value and `x-zitadel-orgid`. */
+export interface Credentials {
+  authorization: string | undefined;
+  orgHeader: string | undefined;
+}
+
+/** Who was let in, and for an org-scoped operation, into which org. */
+export interface Admitted {
+  caller: AuthContext;
+  targetOrgId?: string;
+}
+
+/**
+ * The access rule of every door, in the order of SPEC §5: authenticate (401), then the permission
+ * on the instance or in the target org (403). Whether that org exists (404) is answered by the
+ * core, in the same statement that reads (or the transaction that changes) the org's data.
+ */
+@Injectable()
+export class AccessPolicy {
+  constructor(private readonly authenticator: Authenticator) {}
+
+  /** Synchronous when the token was verified before, so the hot path waits for nothing. */
+  admit(required: RequiredPermission, credentials: Credentials): Admitted | Promise<Admitted> {
+    const caller = this.authenticator.authenticate(credentials.authorization);
+    return caller instanceof AuthContext ? this.permit(required, credentials, caller) : caller.then((verified) => this.permit(required, credentials, verified));
+  }
+
+  private permit(required: RequiredPermission, credentials: Credentials, caller: AuthContext): Admitted {
+    if (required.scope === 'instance') {
+      if (!caller.canOnInstance(required.permission)) throw permissionDenied();
+      return { caller };
+    }
+    const targetOrgId = credentials.orgHeader ?? caller.ownOrgId;
+    if (targetOrgId === undefined) {
+      throw new DomainError(ErrorKind.InvalidArgument, undefined, `no organisation given: send the ${ORG_HEADER} header or use a token of a user in an org`, [
+        badRequestDetail([{ field: ORG_HEADER, description: 'required when the token names no org of its own' }]),
+      ]);
+    }
+    if (!caller.canInOrg(required.permission, targetOrgId)) throw permissionDenied();
+    return { caller, targetOrgId };
+  }
+}
