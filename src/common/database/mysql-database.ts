@@ -39,6 +39,31 @@ export class MysqlDatabase extends SqlDatabase {
     return result;
   }
 
+  protected async attemptLocking<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    const connection = await this.connection();
+    let started = false;
+    const tx = new BufferedTransaction(async (sql, params) => {
+      const text = inlineParams({ sql, params });
+      if (started) return (await query(connection, text)) as SqlRow[];
+      started = true;
+      const results = (await query(connection, `SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION; ${text}`)) as unknown[];
+      return results[results.length - 1] as SqlRow[];
+    });
+    try {
+      const result = await work(tx);
+      const batch = [...(started ? [] : ['START TRANSACTION']), ...tx.statements().map(inlineParams), 'COMMIT'];
+      await query(connection, batch.join(';\n'));
+      connection.release();
+      return result;
+    } catch (error) {
+      await query(connection, 'ROLLBACK').then(
+        () => connection.release(),
+        () => connection.destroy(),
+      );
+      throw error;
+    }
+  }
+
   async close(): Promise<void> {
     // the pool is TypeORM's: it closes it with the DataSource
   }

@@ -3,6 +3,7 @@ import { isRetryableConflict } from './retryable-conflict.js';
 import { SqlDialect, SqlParam, SqlRow, SqlWriteResult } from './sql.js';
 import { SqlTransaction } from './sql-transaction.js';
 
+
 /** How often a unit of work runs again after another writer committed first. */
 const MAX_ATTEMPTS = 12;
 
@@ -27,19 +28,34 @@ export abstract class SqlDatabase implements OnApplicationShutdown {
    * writer (in this or another process) committed first, a unique key makes the commit fail and
    * the whole unit runs again from a fresh read, so the answer is the one the new state implies.
    */
-  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.attempt(work);
-      } catch (error) {
-        if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
-        this.logger.debug(`write conflict (attempt ${attempt}), running the unit again`);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-      }
-    }
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.retried(() => this.attempt(work));
+  }
+
+  /**
+   * Like `transaction`, but the reads run inside the transaction (READ COMMITTED on MySQL), so
+   * they may lock what they read (`FOR UPDATE`); for the rare work that needs it. On MySQL the
+   * first read goes with `START TRANSACTION`, the writes with `COMMIT`.
+   */
+  lockingTransaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.retried(() => this.attemptLocking(work));
   }
 
   protected abstract attempt<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+
+  protected abstract attemptLocking<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+
+  private async retried<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let attempts = 1; ; attempts++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!isRetryableConflict(error) || attempts >= MAX_ATTEMPTS) throw error;
+        this.logger.debug(`write conflict (attempt ${attempts}), running the unit again`);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempts));
+      }
+    }
+  }
 
   /** Closes what this class opened itself (TypeORM closes its own connections). */
   abstract close(): Promise<void>;

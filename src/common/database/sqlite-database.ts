@@ -101,6 +101,11 @@ export class SqliteDatabase extends SqlDatabase {
     });
   }
 
+  protected attemptLocking<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    // a unit of the writer's batch reads inside the transaction already, and nothing else writes meanwhile
+    return this.attempt(work);
+  }
+
   /** Lets the queued units commit, then closes the reader. */
   async close(): Promise<void> {
     while (this.flushing || this.scheduled || this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));

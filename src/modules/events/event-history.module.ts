@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InstanceModule } from '../instance/instance.module.js';
+import { EventsModule } from './events.module.js';
 import { EventHistoryRepository } from './event-history.repository.js';
 import { EventsController } from './events.controller.js';
 import { EventsRpcController } from './events.rpc.controller.js';
@@ -7,7 +8,7 @@ import { EventsService } from './events.service.js';
 
 /** The Admin API's ListEvents. */
 @Module({
-  imports: [InstanceModule],
+  imports: [InstanceModule, EventsModule],
   controllers: [EventsController, EventsRpcController],
   providers: [EventHistoryRepository, EventsService],
 })

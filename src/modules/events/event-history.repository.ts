@@ -12,7 +12,8 @@ export class EventHistoryRepository {
 
   /** Events of the instance matching `filter`, in position order (ascending or descending). */
   async query(instanceId: string, filter: EventFilter): Promise<StoredEvent[]> {
-    const where = ['e.instance_id = ?'];
+    // on MySQL an event that committed after the sequencer's last pass has no position yet: it shows in a later call
+    const where = ['e.instance_id = ?', 'e.position IS NOT NULL'];
     const params: SqlParam[] = [instanceId];
     const bound = filter.asc ? '>' : '<';
     if (filter.aggregateTypes.length > 0) {

@@ -4,18 +4,23 @@ import { SqlParam } from '../../common/database/sql.js';
 import { SqlDatabase } from '../../common/database/sql-database.js';
 import { toSqlTime } from '../../common/database/sql-time.js';
 import { SqlTransaction } from '../../common/database/sql-transaction.js';
+import { EventSequencer } from './event-sequencer.service.js';
 import { AggregateRef, AppendedEvent, EventDraft, EventStream } from './stored-event.js';
 
 /**
- * A command's read names its aggregate's stream sequence with this subquery (parameters:
- * `streamParams(aggregate)`), so the state and the sequence it was read at come in one statement.
+ * A command's read names its aggregate's current sequence with this subquery (parameters:
+ * `streamParams(aggregate)`), so the state and the sequence it was read at come in one
+ * statement. It is one step down the aggregate's key (instance, type, id, sequence): the last
+ * entry, not a scan.
  */
 export const STREAM_SEQUENCE_SQL =
-  '(SELECT s.sequence FROM event_streams s WHERE s.instance_id = ? AND s.aggregate_type = ? AND s.aggregate_id = ?)';
+  '(SELECT COALESCE(MAX(s.sequence), 0) FROM events s WHERE s.instance_id = ? AND s.aggregate_type = ? AND s.aggregate_id = ?)';
 
 export function streamParams(aggregate: AggregateRef): SqlParam[] {
   return [aggregate.instanceId, aggregate.type, aggregate.id];
 }
+
+const EVENT_COLUMNS = 'instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner, created_at';
 
 /**
  * The event store, for the commands of every module: runs a command as one transaction and
@@ -25,66 +30,63 @@ export function streamParams(aggregate: AggregateRef): SqlParam[] {
  * read; `(instance, aggregate, sequence)` is unique, so of two commands that read the same state
  * one commits and the other runs again on the new state.
  *
- * Positions: an event's global position is taken from the one-row counter `event_positions` as
- * the last writes of the transaction, so the counter's row lock is held only while the commit
- * runs and transactions that take positions commit one after the other in position order: an
- * event never becomes visible after one with a higher position. Readers that page by position
- * (ListEvents, the outbox relay) therefore never skip one. The row is certified like any other
- * row on a multi-primary cluster, where auto-increment values would not be in commit order.
+ * Positions become visible in commit order. On SQLite, where one writer commits at a time, a
+ * command takes them from the `event_positions` counter as its last writes. On MySQL the events
+ * are stored without one and the EventSequencer positions them right after they committed.
  */
 @Injectable()
 export class EventStore {
+  private readonly positionsAtCommit: boolean;
   private readonly publishing: boolean;
+  private readonly appended = new WeakSet<SqlTransaction>();
 
   constructor(
     private readonly db: SqlDatabase,
+    private readonly sequencer: EventSequencer,
     config: AppConfig,
   ) {
+    this.positionsAtCommit = db.dialect === 'sqlite';
     this.publishing = config.bus.transport !== 'none';
   }
 
   /** Runs `command` in one transaction; again from its read when another writer committed first. */
-  transaction<T>(command: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(command);
+  async transaction<T>(command: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    let appended = false;
+    const result = await this.db.transaction((tx) =>
+      command(tx).then((value) => {
+        appended = this.appended.has(tx);
+        return value;
+      }),
+    );
+    if (appended) this.sequencer.nudge();
+    return result;
   }
 
   /**
    * Appends `drafts` to `stream` when the transaction commits, with the sequences after the one
-   * read, and (with a bus) their outbox rows. Returns the events with sequence and time.
+   * read. Returns the events with sequence and time.
    */
   append(tx: SqlTransaction, stream: EventStream, drafts: EventDraft[], creator: string): AppendedEvent[] {
     if (drafts.length === 0) return [];
     const createdAt = new Date();
     const events = drafts.map((draft, i) => ({ ...draft, aggregate: stream.aggregate, sequence: stream.sequence + i + 1, createdAt }));
     const { instanceId, type, id } = stream.aggregate;
-    const last = events[events.length - 1].sequence;
-    if (stream.sequence === 0) {
-      tx.writeLast('INSERT INTO event_streams (instance_id, aggregate_type, aggregate_id, sequence) VALUES (?, ?, ?, ?)', [instanceId, type, id, last]);
-    } else {
-      // no row changes when another command moved the stream on; the event insert then fails on the unique key
-      tx.writeLast('UPDATE event_streams SET sequence = ? WHERE instance_id = ? AND aggregate_type = ? AND aggregate_id = ? AND sequence = ?', [
-        last,
-        instanceId,
-        type,
-        id,
-        stream.sequence,
-      ]);
+    const shared = [creator, id, toSqlTime(createdAt)];
+    this.appended.add(tx);
+    if (!this.positionsAtCommit) {
+      tx.writeLast(
+        `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        events.flatMap((event) => [instanceId, type, id, event.sequence, event.type, JSON.stringify(event.payload), ...shared]),
+      );
+      return events;
     }
-    tx.writeLast('UPDATE event_positions SET last_position = last_position + ? WHERE id = 1', [events.length]);
     // the n events take the n positions up to the counter's new value, in sequence order
+    tx.writeLast('UPDATE event_positions SET last_position = last_position + ? WHERE id = 1', [events.length]);
     const rows = events.map(() => 'SELECT ? AS back, ? AS sequence, ? AS event_type, ? AS payload').join(' UNION ALL ');
     tx.writeLast(
-      'INSERT INTO events (position, instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner, created_at) ' +
+      `INSERT INTO events (position, ${EVENT_COLUMNS}) ` +
         `SELECT p.last_position - e.back, ?, ?, ?, e.sequence, e.event_type, e.payload, ?, ?, ? FROM event_positions p CROSS JOIN (${rows}) e WHERE p.id = 1`,
-      [
-        instanceId,
-        type,
-        id,
-        creator,
-        id,
-        toSqlTime(createdAt),
-        ...events.flatMap((event, i) => [events.length - 1 - i, event.sequence, event.type, JSON.stringify(event.payload)]),
-      ],
+      [instanceId, type, id, ...shared, ...events.flatMap((event, i) => [events.length - 1 - i, event.sequence, event.type, JSON.stringify(event.payload)])],
     );
     if (this.publishing) {
       const backs = events.map(() => 'SELECT ? AS back').join(' UNION ALL ');
@@ -93,7 +95,7 @@ export class EventStore {
     return events;
   }
 
-  /** Position of the newest event (0 when there is none). */
+  /** Position of the newest positioned event (0 when there is none). */
   async lastPosition(): Promise<number> {
     const [row] = await this.db.read<{ last_position: number | string }>('SELECT last_position FROM event_positions WHERE id = 1');
     return Number(row?.last_position ?? 0);

@@ -1,26 +1,29 @@
-import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** One row of the event log. `(instanceId, aggregateType, aggregateId, sequence)` is unique. */
+/**
+ * One row of the event log. `(instanceId, aggregateType, aggregateId, sequence)` is the key: two
+ * writers cannot both append sequence N to one aggregate. (SQLite keeps its earlier table: an
+ * AUTOINCREMENT `position` key, always given a value, and this key as a unique constraint.)
+ */
 @Entity({ name: 'events' })
-// the optimistic-concurrency guard: two writers cannot both append sequence N to one aggregate
-@Unique('uq_events_aggregate_sequence', ['instanceId', 'aggregateType', 'aggregateId', 'sequence'])
+@Index('uq_events_position', ['position'], { unique: true })
 @Index('ix_events_event_type', ['instanceId', 'eventType', 'position'])
 export class EventEntity {
-  /** Global order of all events, from `event_positions` at commit (SQLite keeps its AUTOINCREMENT column, always given a value). */
-  @PrimaryColumn({ name: 'position', type: 'bigint', unsigned: true })
-  position: string | number;
-
-  @Column({ name: 'instance_id', type: 'varchar', length: 32 })
+  @PrimaryColumn({ name: 'instance_id', type: 'varchar', length: 32 })
   instanceId: string;
 
-  @Column({ name: 'aggregate_type', type: 'varchar', length: 32 })
+  @PrimaryColumn({ name: 'aggregate_type', type: 'varchar', length: 32 })
   aggregateType: string;
 
-  @Column({ name: 'aggregate_id', type: 'varchar', length: 32 })
+  @PrimaryColumn({ name: 'aggregate_id', type: 'varchar', length: 32 })
   aggregateId: string;
 
-  @Column({ name: 'sequence', type: 'bigint', unsigned: true })
+  @PrimaryColumn({ name: 'sequence', type: 'bigint', unsigned: true })
   sequence: string | number;
+
+  /** Global order of all events, given in commit order (null on MySQL until the event sequencer got to the event). */
+  @Column({ name: 'position', type: 'bigint', unsigned: true, nullable: true })
+  position: string | number | null;
 
   @Column({ name: 'event_type', type: 'varchar', length: 128 })
   eventType: string;

@@ -2,9 +2,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The fast paths' schema:
- * - `event_positions`: the counter that hands out event positions in commit order (it replaces
- *   MySQL's auto increment on `events.position`, which is taken at insert, not at commit);
- * - `event_streams`: each aggregate's last sequence, which commands read with their state;
+ * - `event_positions`: the counter that hands out event positions in commit order. On SQLite
+ *   (one writer at a time) a command takes its positions when it appends; on MySQL, where
+ *   transactions commit in any order, events are stored without a position and the event
+ *   sequencer gives them one after they committed (`events.position` becomes nullable and unique,
+ *   the aggregate sequence key becomes the primary key).
  * - `login_policies.second_factors` / `multi_factors`: the factor lists in adding order, so a read
  *   is one row (`login_policy_factors` stays: its key forbids a factor twice).
  * Existing data is carried over.
@@ -14,18 +16,16 @@ export class CommitOrderedPositions1764900000000 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     const mysql = runner.connection.options.type === 'mysql';
-    const table = mysql ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : '';
-    await runner.query(`CREATE TABLE event_positions (id ${mysql ? 'TINYINT UNSIGNED' : 'integer'} NOT NULL, last_position ${mysql ? 'BIGINT UNSIGNED' : 'bigint'} NOT NULL, PRIMARY KEY (id))${table}`);
+    if (mysql) {
+      await runner.query('CREATE TABLE event_positions (id TINYINT UNSIGNED NOT NULL, last_position BIGINT UNSIGNED NOT NULL, PRIMARY KEY (id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin');
+      await runner.query(
+        'ALTER TABLE events DROP PRIMARY KEY, MODIFY position BIGINT UNSIGNED NULL, DROP INDEX uq_events_aggregate_sequence, ' +
+          'ADD PRIMARY KEY (instance_id, aggregate_type, aggregate_id, sequence), ADD UNIQUE KEY uq_events_position (position)',
+      );
+    } else {
+      await runner.query('CREATE TABLE event_positions (id integer NOT NULL, last_position bigint NOT NULL, PRIMARY KEY (id))');
+    }
     await runner.query('INSERT INTO event_positions (id, last_position) SELECT 1, COALESCE(MAX(position), 0) FROM events');
-    if (mysql) await runner.query('ALTER TABLE events MODIFY position BIGINT UNSIGNED NOT NULL');
-    await runner.query(
-      `CREATE TABLE event_streams (instance_id ${mysql ? 'VARCHAR(32)' : 'varchar(32)'} NOT NULL, aggregate_type ${mysql ? 'VARCHAR(32)' : 'varchar(32)'} NOT NULL, ` +
-        `aggregate_id ${mysql ? 'VARCHAR(32)' : 'varchar(32)'} NOT NULL, sequence ${mysql ? 'BIGINT UNSIGNED' : 'bigint'} NOT NULL, ` +
-        `PRIMARY KEY (instance_id, aggregate_type, aggregate_id))${table}`,
-    );
-    await runner.query(
-      'INSERT INTO event_streams (instance_id, aggregate_type, aggregate_id, sequence) SELECT instance_id, aggregate_type, aggregate_id, MAX(sequence) FROM events GROUP BY instance_id, aggregate_type, aggregate_id',
-    );
     for (const column of ['second_factors', 'multi_factors']) {
       await runner.query(`ALTER TABLE login_policies ADD COLUMN ${column} ${mysql ? 'VARCHAR(64)' : 'varchar(64)'} NOT NULL DEFAULT ''`);
     }
@@ -52,8 +52,12 @@ export class CommitOrderedPositions1764900000000 implements MigrationInterface {
   async down(runner: QueryRunner): Promise<void> {
     const mysql = runner.connection.options.type === 'mysql';
     for (const column of ['second_factors', 'multi_factors']) await runner.query(`ALTER TABLE login_policies DROP COLUMN ${column}`);
-    await runner.query('DROP TABLE event_streams');
-    if (mysql) await runner.query('ALTER TABLE events MODIFY position BIGINT UNSIGNED NOT NULL AUTO_INCREMENT');
+    if (mysql) {
+      await runner.query(
+        'ALTER TABLE events DROP INDEX uq_events_position, DROP PRIMARY KEY, MODIFY position BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, ' +
+          'ADD PRIMARY KEY (position), ADD UNIQUE KEY uq_events_aggregate_sequence (instance_id, aggregate_type, aggregate_id, sequence)',
+      );
+    }
     await runner.query('DROP TABLE event_positions');
   }
 }
