@@ -6,6 +6,7 @@ import { SqlTransaction } from '../../common/database/sql-transaction.js';
 import { STREAM_SEQUENCE_SQL, streamParams } from '../events/event-store.service.js';
 import { LoginPolicySettings, SETTINGS, SettingKind } from './login-policy-settings.js';
 import { FACTOR_KINDS, FactorLists, LoginPolicyState } from './login-policy.model.js';
+import { packedEither, packedFactors, packedPolicy, unpackFactors, unpackPolicy } from './packed-policy.js';
 import { PolicyOwner, aggregateOf } from './policy-level.js';
 
 /** A setting's column value as the model has it (both drivers give booleans as 0/1 and may give bigints as text). */
@@ -19,17 +20,17 @@ const FROM_COLUMN: Record<SettingKind, (value: unknown) => LoginPolicySettings[k
 const toColumn = (value: boolean | number | string): SqlParam => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
 
 const POLICY_COLUMNS = ['p.owner_id', 'p.owner_type', ...SETTINGS.map((s) => `p.${s.column}`), 'p.second_factors', 'p.multi_factors', 'p.sequence', 'p.creation_date', 'p.change_date'].join(', ');
-const FACTOR_COLUMNS = 'p.owner_id, p.owner_type, p.second_factors, p.multi_factors, p.sequence, p.creation_date, p.change_date';
 
-// an org's effective policy: its own row ('org') before the default ('instance'), and whether the org is active, in one indexed read
-const effectiveOfOrg = (columns: string) =>
-  `SELECT o.state AS org_state, ${columns} FROM orgs o JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id IN (o.id, ?) ` +
-  'WHERE o.instance_id = ? AND o.id = ? ORDER BY p.owner_type DESC LIMIT 1';
-const EFFECTIVE_POLICY_OF_ORG = effectiveOfOrg(POLICY_COLUMNS);
-const EFFECTIVE_FACTORS_OF_ORG = effectiveOfOrg(FACTOR_COLUMNS);
-const DEFAULT_POLICY_FOR_ORG = `SELECT o.state AS org_state, ${POLICY_COLUMNS} FROM orgs o JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id = ? WHERE o.instance_id = ? AND o.id = ?`;
-const OWN_POLICY = `SELECT ${POLICY_COLUMNS} FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
-const OWN_FACTORS = `SELECT ${FACTOR_COLUMNS} FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
+// an org's effective policy (its own row, else the default) and whether the org is active, in one statement of three key lookups
+const effectiveOfOrg = (pack: (alias: string) => string) =>
+  `SELECT o.state AS org_state, ${packedEither(pack, 'own', 'def')} AS packed FROM orgs o ` +
+  'JOIN login_policies def ON def.instance_id = o.instance_id AND def.owner_id = ? ' +
+  'LEFT JOIN login_policies own ON own.instance_id = o.instance_id AND own.owner_id = o.id WHERE o.instance_id = ? AND o.id = ?';
+const EFFECTIVE_POLICY_OF_ORG = effectiveOfOrg(packedPolicy);
+const EFFECTIVE_FACTORS_OF_ORG = effectiveOfOrg(packedFactors);
+const DEFAULT_POLICY_FOR_ORG = `SELECT o.state AS org_state, ${packedPolicy('p')} AS packed FROM orgs o JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id = ? WHERE o.instance_id = ? AND o.id = ?`;
+const OWN_POLICY = `SELECT ${packedPolicy('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
+const OWN_FACTORS = `SELECT ${packedFactors('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
 const ORG_COMMAND_STATE =
   `SELECT o.state AS org_state, ${STREAM_SEQUENCE_SQL} AS stream_sequence, ${POLICY_COLUMNS} FROM orgs o ` +
   'LEFT JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id IN (o.id, ?) WHERE o.instance_id = ? AND o.id = ?';
@@ -69,30 +70,30 @@ export class LoginPolicyRepository {
   /** An org's policy (its own, else the default), and in the same read whether the org is active. */
   async effectiveForOrg(owner: PolicyOwner): Promise<Found<LoginPolicyState>> {
     const [row] = await this.db.read(EFFECTIVE_POLICY_OF_ORG, [owner.instanceId, owner.instanceId, owner.ownerId]);
-    return row?.org_state === 'active' ? { orgActive: true, policy: toPolicy(row) } : { orgActive: false };
+    return row?.org_state === 'active' ? { orgActive: true, policy: unpackPolicy(String(row.packed)) } : { orgActive: false };
   }
 
   /** The factor lists an org follows, like `effectiveForOrg` but reading only what a list needs. */
   async effectiveFactorsForOrg(owner: PolicyOwner): Promise<Found<FactorsState>> {
     const [row] = await this.db.read(EFFECTIVE_FACTORS_OF_ORG, [owner.instanceId, owner.instanceId, owner.ownerId]);
-    return row?.org_state === 'active' ? { orgActive: true, policy: toFactorsState(row) } : { orgActive: false };
+    return row?.org_state === 'active' ? { orgActive: true, policy: unpackFactors(String(row.packed)) } : { orgActive: false };
   }
 
   /** The instance default, asked for on behalf of an org (which must be active). */
   async defaultForOrg(owner: PolicyOwner): Promise<Found<LoginPolicyState>> {
     const [row] = await this.db.read(DEFAULT_POLICY_FOR_ORG, [owner.instanceId, owner.instanceId, owner.ownerId]);
-    return row?.org_state === 'active' ? { orgActive: true, policy: toPolicy(row) } : { orgActive: false };
+    return row?.org_state === 'active' ? { orgActive: true, policy: unpackPolicy(String(row.packed)) } : { orgActive: false };
   }
 
   /** The owner's own policy (the instance default when the owner is the instance). */
   async own(owner: PolicyOwner): Promise<LoginPolicyState | undefined> {
     const [row] = await this.db.read(OWN_POLICY, [owner.instanceId, owner.ownerId]);
-    return row ? toPolicy(row) : undefined;
+    return row ? unpackPolicy(String(row.packed)) : undefined;
   }
 
   async ownFactors(owner: PolicyOwner): Promise<FactorsState | undefined> {
     const [row] = await this.db.read(OWN_FACTORS, [owner.instanceId, owner.ownerId]);
-    return row ? toFactorsState(row) : undefined;
+    return row ? unpackFactors(String(row.packed)) : undefined;
   }
 
   /** Inside a command: everything it decides on, in one statement. */
@@ -179,10 +180,6 @@ function toPolicy(row: SqlRow): LoginPolicyState {
     creationDate: fromSqlTime(row.creation_date),
     changeDate: fromSqlTime(row.change_date),
   };
-}
-
-function toFactorsState(row: SqlRow): FactorsState {
-  return { factors: factorsOf(row), sequence: Number(row.sequence), changeDate: fromSqlTime(row.change_date) };
 }
 
 function factorsOf(row: SqlRow): FactorLists {

@@ -1,0 +1,25 @@
+// Builds with the Nest CLI only when a source changed since the last build, so `npm start` on an
+// unchanged checkout starts at once. The build's inputs are fingerprinted (path, size and
+// modification time of every file); the fingerprint of the last successful build is kept in
+// dist/.build-fingerprint.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const INPUTS = ['src', 'test', 'bench', 'ormconfig.ts', 'tsconfig.json', 'nest-cli.json', 'package-lock.json'];
+const STAMP = join('dist', '.build-fingerprint');
+
+function files(path) {
+  if (!existsSync(path)) return [];
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return [`${path}:${stat.size}:${stat.mtimeMs}`];
+  return readdirSync(path).sort().flatMap((name) => files(join(path, name)));
+}
+
+const fingerprint = createHash('sha256').update(INPUTS.flatMap(files).join('\n')).digest('hex');
+if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint) process.exit(0);
+
+const build = spawnSync(process.execPath, [join('node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+writeFileSync(STAMP, fingerprint);

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { VerifiedTokenCache } from '../../src/common/auth/verified-token-cache.js';
+
+describe('the verified-token cache', () => {
+  it('never answers at or after an entry expires', () => {
+    const cache = new VerifiedTokenCache<string>(10);
+    cache.set('token', 'caller', 1_000);
+    assert.equal(cache.get('token', 999), 'caller');
+    assert.equal(cache.get('token', 1_000), undefined);
+    assert.equal(cache.get('token', 999), undefined, 'an expired entry is gone, not kept for later');
+  });
+
+  it('holds at most its capacity, dropping the least recently used entry first', () => {
+    const cache = new VerifiedTokenCache<number>(3);
+    for (const key of ['a', 'b', 'c']) cache.set(key, 1, Infinity);
+    assert.equal(cache.get('a', 0), 1);
+    cache.set('d', 1, Infinity);
+    assert.equal(cache.size, 3);
+    assert.equal(cache.get('b', 0), undefined, 'b was used least recently');
+    assert.equal(cache.get('a', 0), 1);
+    assert.equal(cache.get('d', 0), 1);
+  });
+
+  it('keeps nothing with capacity 0', () => {
+    const cache = new VerifiedTokenCache<number>(0);
+    cache.set('a', 1, Infinity);
+    assert.equal(cache.size, 0);
+    assert.equal(cache.get('a', 0), undefined);
+  });
+});
