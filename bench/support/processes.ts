@@ -1,18 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 /** The project root (dist/bench/support → ../../..): the service and the floors run from there. */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
+export { freePort } from '../../test/support/processes.js';
 
 /** A node process of this project with its output kept (the tail only) for error messages. */
 export class NodeProcess {

@@ -49,19 +49,11 @@ export class MysqlDatabase extends SqlDatabase {
       const results = (await query(connection, `SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION; ${text}`)) as unknown[];
       return results[results.length - 1] as SqlRow[];
     });
-    try {
+    return settled(connection, async () => {
       const result = await work(tx);
-      const batch = [...(started ? [] : ['START TRANSACTION']), ...tx.statements().map(inlineParams), 'COMMIT'];
-      await query(connection, batch.join(';\n'));
-      connection.release();
+      await query(connection, [...(started ? [] : ['START TRANSACTION']), ...tx.statements().map(inlineParams), 'COMMIT'].join(';\n'));
       return result;
-    } catch (error) {
-      await query(connection, 'ROLLBACK').then(
-        () => connection.release(),
-        () => connection.destroy(),
-      );
-      throw error;
-    }
+    });
   }
 
   async close(): Promise<void> {
@@ -69,23 +61,31 @@ export class MysqlDatabase extends SqlDatabase {
   }
 
   private async commit(writes: SqlStatement[]): Promise<void> {
-    const batch = ['START TRANSACTION', ...writes.map(inlineParams), 'COMMIT'].join(';\n');
     const connection = await this.connection();
-    try {
-      await query(connection, batch);
-      connection.release();
-    } catch (error) {
-      // the server stops at the failing statement and leaves the transaction open
-      await query(connection, 'ROLLBACK').then(
-        () => connection.release(),
-        () => connection.destroy(),
-      );
-      throw error;
-    }
+    await settled(connection, () => query(connection, ['START TRANSACTION', ...writes.map(inlineParams), 'COMMIT'].join(';\n')));
   }
 
   private connection(): Promise<PoolConnection> {
     return new Promise((resolve, reject) => this.pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection))));
+  }
+}
+
+/**
+ * Runs `work` on a connection that ends in a commit, and gives the connection back: after a
+ * failure (the server stops at the failing statement and leaves the transaction open) rolled
+ * back, or closed when even that fails.
+ */
+async function settled<T>(connection: PoolConnection, work: () => Promise<T>): Promise<T> {
+  try {
+    const result = await work();
+    connection.release();
+    return result;
+  } catch (error) {
+    await query(connection, 'ROLLBACK').then(
+      () => connection.release(),
+      () => connection.destroy(),
+    );
+    throw error;
   }
 }
 

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { inlineParams, mysqlLiteral } from '../../src/common/database/mysql-literal.js';
+import { SqliteChangeMarker } from '../../src/common/database/sqlite-change-marker.js';
+import { SqliteDatabase } from '../../src/common/database/sqlite-database.js';
+import { inPositionOrder } from '../../src/modules/events/event-sequencer.service.js';
+import { SEED_SETTINGS } from '../../src/modules/login-policy/login-policy-settings.js';
+import { unpackPolicy } from '../../src/modules/login-policy/packed-policy.js';
+
+describe('MySQL literals', () => {
+  it('write strings as utf8mb4 hex, so no quote or backslash ends them under any sql_mode', () => {
+    assert.equal(mysqlLiteral("a'b\\c"), `_utf8mb4 X'${Buffer.from("a'b\\c").toString('hex')}'`);
+    assert.equal(mysqlLiteral(''), "_utf8mb4 X''");
+    assert.equal(mysqlLiteral(42), '42');
+    assert.equal(mysqlLiteral(null), 'NULL');
+    assert.throws(() => mysqlLiteral(Number.NaN));
+  });
+
+  it('fill exactly the placeholders there are', () => {
+    assert.equal(inlineParams({ sql: 'SELECT ? + ?', params: [1, 2] }), 'SELECT 1 + 2');
+    assert.throws(() => inlineParams({ sql: 'SELECT ?', params: [] }), /more placeholders/);
+    assert.throws(() => inlineParams({ sql: 'SELECT 1', params: [1] }), /more parameters/);
+  });
+});
+
+describe('the event sequencer order', () => {
+  it('follows the time events were stored, but within an aggregate always its sequence', () => {
+    const event = (aggregate: string, sequence: number, at: string) => ({ instance_id: 'i', aggregate_type: 'org', aggregate_id: aggregate, sequence, created_at: at });
+    // org a's sequence 2 was stored by a process whose clock is behind
+    const ordered = inPositionOrder([event('a', 1, '2026-01-01 00:00:00.010'), event('b', 7, '2026-01-01 00:00:00.005'), event('a', 2, '2026-01-01 00:00:00.001')]);
+    assert.deepEqual(
+      ordered.map((e) => `${e.aggregate_id}${e.sequence}`),
+      ['a1', 'b7', 'a2'],
+    );
+  });
+});
+
+describe('packed policy rows', () => {
+  it('read back every setting, the factor lists and a URI that contains the separator', () => {
+    const settings = { ...SEED_SETTINGS, defaultRedirectUri: 'https://example.com/a|b' };
+    const columns = ['42', 'org', '7', '2026-01-01 00:00:00.001', '2026-01-02 00:00:00.002', '1,4', ''];
+    const values = Object.entries(settings)
+      .filter(([name]) => name !== 'defaultRedirectUri')
+      .map(([, value]) => (typeof value === 'boolean' ? (value ? '1' : '0') : String(value)));
+    const policy = unpackPolicy([...columns, ...values, settings.defaultRedirectUri].join('|'));
+    assert.deepEqual(policy.settings, settings);
+    assert.deepEqual(policy.factors, { second: [1, 4], multi: [] });
+    assert.equal(policy.isDefault, false);
+    assert.equal(policy.sequence, 7);
+    assert.equal(policy.changeDate.toISOString(), '2026-01-02T00:00:00.002Z');
+  });
+});
+
+describe('the embedded database', () => {
+  let dir: string;
+  let file: string;
+  let writer: Database.Database;
+  let db: SqliteDatabase;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lpf-unit-'));
+    file = join(dir, 'test.sqlite');
+    writer = new Database(file);
+    writer.pragma('journal_mode = WAL');
+    writer.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)');
+    db = new SqliteDatabase(writer, new Database(file, { readonly: true }), SqliteChangeMarker.open(file));
+  });
+  after(async () => {
+    await db.close();
+    writer.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('commits units that arrive together in one transaction, and one that fails rolls back alone', async () => {
+    const unit = (key: string, fail: boolean) =>
+      db.transaction(async (tx) => {
+        tx.write('INSERT INTO t (k, v) VALUES (?, ?)', [key, 1]);
+        if (fail) throw new Error(`unit ${key} fails`);
+        return key;
+      });
+    const outcomes = await Promise.allSettled([unit('a', false), unit('b', true), unit('c', false)]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.deepEqual(
+      (await db.read<{ k: string }>('SELECT k FROM t ORDER BY k')).map((row) => row.k),
+      ['a', 'c'],
+    );
+  });
+
+  it('a read after a commit of another connection sees it, even with the earlier result cached', async () => {
+    assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 1 }]);
+    const other = new Database(file);
+    other.prepare('UPDATE t SET v = 2 WHERE k = ?').run('a');
+    other.close();
+    assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 2 }]);
+  });
+
+  it('a unit reads what units before it in the same commit wrote', async () => {
+    const [first, second] = await Promise.all([
+      db.transaction(async (tx) => {
+        tx.write('UPDATE t SET v = v + 10 WHERE k = ?', ['c']);
+        return 'written';
+      }),
+      db.transaction(async (tx) => (await tx.read<{ v: number }>('SELECT v FROM t WHERE k = ?', ['c']))[0].v),
+    ]);
+    assert.equal(first, 'written');
+    assert.equal(second, 11);
+  });
+});
