@@ -101,6 +101,12 @@ describe('the embedded database', () => {
     assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 2 }]);
   });
 
+  it('more units than one commit takes (256) are all committed, in the following commits', async () => {
+    const keys = Array.from({ length: 600 }, (_, i) => `many-${i}`);
+    await Promise.all(keys.map((key) => db.transaction(async (tx) => tx.write('INSERT INTO t (k, v) VALUES (?, ?)', [key, 0]))));
+    assert.deepEqual(await db.read("SELECT COUNT(*) AS n FROM t WHERE k LIKE 'many-%'"), [{ n: 600 }]);
+  });
+
   it('a unit reads what units before it in the same commit wrote', async () => {
     const [first, second] = await Promise.all([
       db.transaction(async (tx) => {

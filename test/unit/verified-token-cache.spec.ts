@@ -29,3 +29,25 @@ describe('the verified-token cache', () => {
     assert.equal(cache.get('a', 0), undefined);
   });
 });
+
+describe('the authenticator', () => {
+  it('verifies a remembered token again after 5 minutes, even when its exp is later', async () => {
+    const { Authenticator } = await import('../../src/common/auth/authenticator.service.js');
+    const { loadConfig } = await import('../../src/common/config/load-config.js');
+    let verifications = 0;
+    const verifier = { verify: async () => (verifications++, { sub: 'u', exp: Math.floor(Date.now() / 1000) + 3600 }) };
+    const authenticator = new Authenticator(verifier as never, loadConfig({ DATA_DIR: '/tmp/unused' }));
+    const realNow = Date.now;
+    try {
+      await authenticator.authenticate('Bearer a.b.c');
+      await authenticator.authenticate('Bearer a.b.c');
+      assert.equal(verifications, 1, 'the second use is served from the cache');
+      const start = realNow();
+      Date.now = () => start + 5 * 60_000;
+      await authenticator.authenticate('Bearer a.b.c');
+      assert.equal(verifications, 2, 'verified again after 5 minutes');
+    } finally {
+      Date.now = realNow;
+    }
+  });
+});
