@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/common/config/load-config.js';
+import { createConnection } from 'mysql2/promise';
 import { MYSQL_URL, createMysqlDatabase } from '../support/databases.js';
 import { CallResult, ServiceProcess } from '../support/service-process.js';
 import { developmentToken } from '../support/tokens.js';
@@ -115,6 +116,32 @@ describe('two service processes on one MariaDB: what one process writes, the oth
       missed.map((event) => `${event.position} ${event.type} ${event.aggregateId}/${event.sequence}`),
       [],
       'the pager saw every stored event',
+    );
+  });
+
+  it('450 events committed without a position are positioned at once, in sequence order, several statements to a pass', async () => {
+    const [{ instanceId }] = await allEvents(services[0], token).then((events) => events as unknown as { instanceId: string }[]);
+    const connection = await createConnection({ uri: database.url });
+    try {
+      const rows = Array.from({ length: 450 }, (_, i) => [instanceId, 'org', 'bulk-aggregate', i + 1, 'org.policy.login.changed', '{}', 'test', 'bulk-aggregate', '2026-01-01 00:00:00.000']);
+      await connection.query(
+        'INSERT INTO events (instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner, created_at) VALUES ?',
+        [rows],
+      );
+    } finally {
+      await connection.end();
+    }
+    const answer = await services[1].call('POST', EVENTS, token, { aggregateId: 'bulk-aggregate', asc: true, limit: 1000 });
+    const events = answer.body.events as EventBody[];
+    assert.deepEqual(
+      events.map((event) => Number(event.sequence)),
+      Array.from({ length: 450 }, (_, i) => i + 1),
+    );
+    const positions = events.map((event) => Number(event.position));
+    assert.deepEqual(
+      positions,
+      positions.map((_, i) => positions[0] + i),
+      'contiguous positions',
     );
   });
 

@@ -107,6 +107,16 @@ describe('the embedded database', () => {
     assert.deepEqual(await db.read("SELECT COUNT(*) AS n FROM t WHERE k LIKE 'many-%'"), [{ n: 600 }]);
   });
 
+  it('past its limit of 50,000 kept results, reads still answer, and a change is still seen', async () => {
+    for (let i = 0; i < 50_010; i++) await db.read('SELECT ? AS n', [i]);
+    assert.deepEqual(await db.read('SELECT ? AS n', [50_005]), [{ n: 50_005 }]);
+    assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 2 }]);
+    const other = new Database(file);
+    other.prepare('UPDATE t SET v = 3 WHERE k = ?').run('a');
+    other.close();
+    assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 3 }]);
+  });
+
   it('a unit reads what units before it in the same commit wrote', async () => {
     const [first, second] = await Promise.all([
       db.transaction(async (tx) => {

@@ -1,25 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { SqlParam, SqlRow } from '../../common/database/sql.js';
+import { SqlParam } from '../../common/database/sql.js';
 import { SqlDatabase } from '../../common/database/sql-database.js';
-import { fromSqlTime, toSqlTime } from '../../common/database/sql-time.js';
+import { toSqlTime } from '../../common/database/sql-time.js';
 import { SqlTransaction } from '../../common/database/sql-transaction.js';
 import { STREAM_SEQUENCE_SQL, streamParams } from '../events/event-store.service.js';
-import { LoginPolicySettings, SETTINGS, SettingKind } from './login-policy-settings.js';
+import { SETTINGS } from './login-policy-settings.js';
 import { FACTOR_KINDS, FactorLists, LoginPolicyState } from './login-policy.model.js';
 import { packedEither, packedFactors, packedPolicy, unpackFactors, unpackPolicy } from './packed-policy.js';
 import { PolicyOwner, aggregateOf } from './policy-level.js';
 
-/** A setting's column value as the model has it (both drivers give booleans as 0/1 and may give bigints as text). */
-const FROM_COLUMN: Record<SettingKind, (value: unknown) => LoginPolicySettings[keyof LoginPolicySettings]> = {
-  boolean: (value) => value === 1 || value === true || value === '1',
-  enum: Number,
-  duration: Number,
-  uri: (value) => String(value ?? ''),
-};
-
 const toColumn = (value: boolean | number | string): SqlParam => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
-
-const POLICY_COLUMNS = ['p.owner_id', 'p.owner_type', ...SETTINGS.map((s) => `p.${s.column}`), 'p.second_factors', 'p.multi_factors', 'p.sequence', 'p.creation_date', 'p.change_date'].join(', ');
 
 // an org's effective policy (its own row, else the default) and whether the org is active, in one statement of three key lookups
 const effectiveOfOrg = (pack: (alias: string) => string) =>
@@ -32,9 +22,9 @@ const DEFAULT_POLICY_FOR_ORG = `SELECT o.state AS org_state, ${packedPolicy('p')
 const OWN_POLICY = `SELECT ${packedPolicy('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
 const OWN_FACTORS = `SELECT ${packedFactors('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
 const ORG_COMMAND_STATE =
-  `SELECT o.state AS org_state, ${STREAM_SEQUENCE_SQL} AS stream_sequence, ${POLICY_COLUMNS} FROM orgs o ` +
+  `SELECT o.state AS org_state, ${STREAM_SEQUENCE_SQL} AS stream_sequence, ${packedPolicy('p')} AS packed FROM orgs o ` +
   'LEFT JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id IN (o.id, ?) WHERE o.instance_id = ? AND o.id = ?';
-const INSTANCE_COMMAND_STATE = `SELECT ${STREAM_SEQUENCE_SQL} AS stream_sequence, ${POLICY_COLUMNS} FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
+const INSTANCE_COMMAND_STATE = `SELECT ${STREAM_SEQUENCE_SQL} AS stream_sequence, ${packedPolicy('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
 
 const INSERT_POLICY =
   `INSERT INTO login_policies (instance_id, owner_id, owner_type, ${SETTINGS.map((s) => s.column).join(', ')}, second_factors, multi_factors, sequence, creation_date, change_date) ` +
@@ -101,10 +91,11 @@ export class LoginPolicyRepository {
     const stream = streamParams(aggregateOf(owner));
     if (owner.level.aggregateType === 'instance') {
       const [row] = await tx.read(INSTANCE_COMMAND_STATE, [...stream, owner.instanceId, owner.ownerId]);
-      return { orgActive: false, streamSequence: Number(row?.stream_sequence ?? 0), own: row ? toPolicy(row) : undefined };
+      return { orgActive: false, streamSequence: Number(row?.stream_sequence ?? 0), own: row ? unpackPolicy(String(row.packed)) : undefined };
     }
     const rows = await tx.read(ORG_COMMAND_STATE, [...stream, owner.instanceId, owner.instanceId, owner.ownerId]);
-    const policies = rows.filter((row) => row.owner_id !== null && row.owner_id !== undefined).map(toPolicy);
+    // an org without any policy row joined (none can be: the default always exists) packs to nothing
+    const policies = rows.filter((row) => typeof row.packed === 'string' && row.packed !== '').map((row) => unpackPolicy(String(row.packed)));
     return {
       orgActive: rows[0]?.org_state === 'active',
       streamSequence: Number(rows[0]?.stream_sequence ?? 0),
@@ -168,30 +159,6 @@ export class LoginPolicyRepository {
   }
 }
 
-function toPolicy(row: SqlRow): LoginPolicyState {
-  const settings = {} as Record<string, unknown>;
-  for (const setting of SETTINGS) settings[setting.name] = FROM_COLUMN[setting.kind](row[setting.column]);
-  return {
-    ownerId: String(row.owner_id),
-    isDefault: row.owner_type === 'instance',
-    settings: settings as LoginPolicySettings,
-    factors: factorsOf(row),
-    sequence: Number(row.sequence),
-    creationDate: fromSqlTime(row.creation_date),
-    changeDate: fromSqlTime(row.change_date),
-  };
-}
-
-function factorsOf(row: SqlRow): FactorLists {
-  return { second: parseFactorList(row.second_factors), multi: parseFactorList(row.multi_factors) };
-}
-
 function factorList(types: number[]): string {
   return types.join(',');
 }
-
-function parseFactorList(value: unknown): number[] {
-  const text = String(value ?? '');
-  return text === '' ? [] : text.split(',').map(Number);
-}
-
