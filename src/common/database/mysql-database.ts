@@ -1,8 +1,13 @@
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2';
+import { KeyedRead } from './keyed-read.js';
 import { inlineParams } from './mysql-literal.js';
+import { ReadCoalescer } from './read-coalescer.js';
 import { SqlParam, SqlRow, SqlStatement, SqlWriteResult } from './sql.js';
 import { SqlDatabase } from './sql-database.js';
 import { BufferedTransaction, SqlTransaction } from './sql-transaction.js';
+
+/** Statements of one keyed read and scope running at once; the reads that arrive meanwhile wait for the next. */
+const KEYED_STATEMENTS_IN_FLIGHT = 2;
 
 /**
  * MySQL/MariaDB through the mysql2 pool that TypeORM opened. Reads are prepared statements
@@ -11,12 +16,20 @@ import { BufferedTransaction, SqlTransaction } from './sql-transaction.js';
  * held only while the server runs that batch, never across a round trip. Consistency comes from
  * the unique keys its writes hit (an event's aggregate sequence above all): a unit that read an
  * old state fails at its commit and runs again.
+ *
+ * Keyed reads (the read path) that arrive together are answered together: see ReadCoalescer.
  */
 export class MysqlDatabase extends SqlDatabase {
   readonly dialect = 'mysql' as const;
 
+  private readonly coalescer = new ReadCoalescer((sql, params) => this.read(sql, params), KEYED_STATEMENTS_IN_FLIGHT);
+
   constructor(private readonly pool: Pool) {
     super();
+  }
+
+  override readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
+    return this.coalescer.read(read, scope, key);
   }
 
   read<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {

@@ -1,4 +1,5 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { KeyedRead, rowForKey } from './keyed-read.js';
 import { isRetryableConflict } from './retryable-conflict.js';
 import { SqlDialect, SqlParam, SqlRow, SqlWriteResult } from './sql.js';
 import { SqlTransaction } from './sql-transaction.js';
@@ -19,6 +20,15 @@ export abstract class SqlDatabase implements OnApplicationShutdown {
 
   /** One statement outside any transaction; it sees everything committed before it started. */
   abstract read<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
+
+  /**
+   * The row that answers `key` (parameters: the scope's, then the key), read like `read`. A
+   * database may answer concurrent reads of one scope with one statement (MySQL does), never with
+   * a result older than the moment the read was asked for.
+   */
+  async readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
+    return rowForKey(await this.read(read.statement(1).sql, [...scope, key]), key);
+  }
 
   /** One write statement in a transaction of its own. */
   abstract execute(sql: string, params?: readonly SqlParam[]): Promise<SqlWriteResult>;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { SqlParam } from '../../common/database/sql.js';
+import { KeyedRead, ROW_KEY } from '../../common/database/keyed-read.js';
+import { SqlParam, SqlRow } from '../../common/database/sql.js';
 import { SqlDatabase } from '../../common/database/sql-database.js';
 import { toSqlTime } from '../../common/database/sql-time.js';
 import { SqlTransaction } from '../../common/database/sql-transaction.js';
@@ -11,16 +12,25 @@ import { PolicyOwner, aggregateOf } from './policy-level.js';
 
 const toColumn = (value: boolean | number | string): SqlParam => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
 
-// an org's effective policy (its own row, else the default) and whether the org is active, in one statement of three key lookups
+// an org's effective policy (its own row, else the default) and whether the org is active, in one statement of three key lookups per org
 const effectiveOfOrg = (pack: (alias: string) => string) =>
-  `SELECT o.state AS org_state, ${packedEither(pack, 'own', 'def')} AS packed FROM orgs o ` +
-  'JOIN login_policies def ON def.instance_id = o.instance_id AND def.owner_id = ? ' +
-  'LEFT JOIN login_policies own ON own.instance_id = o.instance_id AND own.owner_id = o.id WHERE o.instance_id = ? AND o.id = ?';
+  new KeyedRead(
+    (orgIds) =>
+      `SELECT o.id AS ${ROW_KEY}, o.state AS org_state, ${packedEither(pack, 'own', 'def')} AS packed FROM orgs o ` +
+      'JOIN login_policies def ON def.instance_id = o.instance_id AND def.owner_id = ? ' +
+      `LEFT JOIN login_policies own ON own.instance_id = o.instance_id AND own.owner_id = o.id WHERE o.instance_id = ? AND o.id IN (${orgIds})`,
+  );
 const EFFECTIVE_POLICY_OF_ORG = effectiveOfOrg(packedPolicy);
 const EFFECTIVE_FACTORS_OF_ORG = effectiveOfOrg(packedFactors);
-const DEFAULT_POLICY_FOR_ORG = `SELECT o.state AS org_state, ${packedPolicy('p')} AS packed FROM orgs o JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id = ? WHERE o.instance_id = ? AND o.id = ?`;
-const OWN_POLICY = `SELECT ${packedPolicy('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
-const OWN_FACTORS = `SELECT ${packedFactors('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
+const DEFAULT_POLICY_FOR_ORG = new KeyedRead(
+  (orgIds) =>
+    `SELECT o.id AS ${ROW_KEY}, o.state AS org_state, ${packedPolicy('p')} AS packed FROM orgs o ` +
+    `JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id = ? WHERE o.instance_id = ? AND o.id IN (${orgIds})`,
+);
+const ownOf = (pack: (alias: string) => string) =>
+  new KeyedRead((ownerIds) => `SELECT p.owner_id AS ${ROW_KEY}, ${pack('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id IN (${ownerIds})`);
+const OWN_POLICY = ownOf(packedPolicy);
+const OWN_FACTORS = ownOf(packedFactors);
 const ORG_COMMAND_STATE =
   `SELECT o.state AS org_state, ${STREAM_SEQUENCE_SQL} AS stream_sequence, ${packedPolicy('p')} AS packed FROM orgs o ` +
   'LEFT JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id IN (o.id, ?) WHERE o.instance_id = ? AND o.id = ?';
@@ -59,31 +69,33 @@ export class LoginPolicyRepository {
 
   /** An org's policy (its own, else the default), and in the same read whether the org is active. */
   async effectiveForOrg(owner: PolicyOwner): Promise<Found<LoginPolicyState>> {
-    const [row] = await this.db.read(EFFECTIVE_POLICY_OF_ORG, [owner.instanceId, owner.instanceId, owner.ownerId]);
-    return row?.org_state === 'active' ? { orgActive: true, policy: unpackPolicy(String(row.packed)) } : { orgActive: false };
+    return ifActive(await this.forOrg(EFFECTIVE_POLICY_OF_ORG, owner), unpackPolicy);
   }
 
   /** The factor lists an org follows, like `effectiveForOrg` but reading only what a list needs. */
   async effectiveFactorsForOrg(owner: PolicyOwner): Promise<Found<FactorsState>> {
-    const [row] = await this.db.read(EFFECTIVE_FACTORS_OF_ORG, [owner.instanceId, owner.instanceId, owner.ownerId]);
-    return row?.org_state === 'active' ? { orgActive: true, policy: unpackFactors(String(row.packed)) } : { orgActive: false };
+    return ifActive(await this.forOrg(EFFECTIVE_FACTORS_OF_ORG, owner), unpackFactors);
   }
 
   /** The instance default, asked for on behalf of an org (which must be active). */
   async defaultForOrg(owner: PolicyOwner): Promise<Found<LoginPolicyState>> {
-    const [row] = await this.db.read(DEFAULT_POLICY_FOR_ORG, [owner.instanceId, owner.instanceId, owner.ownerId]);
-    return row?.org_state === 'active' ? { orgActive: true, policy: unpackPolicy(String(row.packed)) } : { orgActive: false };
+    return ifActive(await this.forOrg(DEFAULT_POLICY_FOR_ORG, owner), unpackPolicy);
   }
 
   /** The owner's own policy (the instance default when the owner is the instance). */
   async own(owner: PolicyOwner): Promise<LoginPolicyState | undefined> {
-    const [row] = await this.db.read(OWN_POLICY, [owner.instanceId, owner.ownerId]);
+    const row = await this.db.readByKey(OWN_POLICY, [owner.instanceId], owner.ownerId);
     return row ? unpackPolicy(String(row.packed)) : undefined;
   }
 
   async ownFactors(owner: PolicyOwner): Promise<FactorsState | undefined> {
-    const [row] = await this.db.read(OWN_FACTORS, [owner.instanceId, owner.ownerId]);
+    const row = await this.db.readByKey(OWN_FACTORS, [owner.instanceId], owner.ownerId);
     return row ? unpackFactors(String(row.packed)) : undefined;
+  }
+
+  /** The row of an org-keyed read (parameters: the default's owner, the instance, the org). */
+  private forOrg(read: KeyedRead, owner: PolicyOwner): Promise<SqlRow | undefined> {
+    return this.db.readByKey(read, [owner.instanceId, owner.instanceId], owner.ownerId);
   }
 
   /** Inside a command: everything it decides on, in one statement. */
@@ -157,6 +169,10 @@ export class LoginPolicyRepository {
     tx.write('DELETE FROM login_policy_factors WHERE instance_id = ? AND owner_id = ?', [owner.instanceId, owner.ownerId]);
     tx.write('DELETE FROM login_policies WHERE instance_id = ? AND owner_id = ?', [owner.instanceId, owner.ownerId]);
   }
+}
+
+function ifActive<T>(row: SqlRow | undefined, unpack: (packed: string) => T): Found<T> {
+  return row?.org_state === 'active' ? { orgActive: true, policy: unpack(String(row.packed)) } : { orgActive: false };
 }
 
 function factorList(types: number[]): string {
