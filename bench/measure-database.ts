@@ -61,6 +61,7 @@ export async function measureDatabase(kind: DatabaseKind, options: BenchOptions)
     const idle = service.memory();
     const durability = kind === 'sqlite' ? await sqliteDurability(join(dataDir, SQLITE_FILE_NAME)) : undefined;
     const fixture = await prepare(kind, dataDir, database?.url, service, durability, options);
+    const settledSeconds = await database?.settle();
     const lines = [
       `service: ready after launch ${service.readyAfterMs.toFixed(0)} ms; idle RSS right after start-up ${idle.rssMiB.toFixed(1)} MiB` +
         (options.serviceNodeArgs.length ? `; node args: ${options.serviceNodeArgs.join(' ')}` : ''),
@@ -69,7 +70,7 @@ export async function measureDatabase(kind: DatabaseKind, options: BenchOptions)
             `SQLite durability on the service's connection (TypeORM's better-sqlite3 driver with the service's options): journal_mode=${durability.journalMode}, synchronous=${durability.synchronous} (${SYNCHRONOUS_NAMES[durability.synchronous]}); the raw floor sets the same`,
           ]
         : []),
-      setupLine(fixture.population),
+      setupLine(fixture.population) + (settledSeconds === undefined ? '' : `; then ${settledSeconds.toFixed(1)} s until InnoDB had purged the setup's history`),
       `load: wrk, ${WRK_THREADS} threads, ${WRK_CONNECTIONS} keep-alive connections, --latency, ${options.warmupSeconds} s warm-up + ${options.seconds} s measured per row, rows one after another; load average before the rows: ${loadAverage()}`,
     ];
     const rows: RowResult[] = [];

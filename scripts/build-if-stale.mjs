@@ -1,13 +1,14 @@
-// Builds with the Nest CLI only when a source changed since the last build, so `npm start` on an
-// unchanged checkout starts at once. The build's inputs are fingerprinted (path, size and
+// Builds (the Nest CLI, then the bundle: scripts/bundle.mjs) only when a source changed since the
+// last build, so `npm start` on an unchanged checkout starts at once. The build's inputs are fingerprinted (path, size and
 // modification time of every file); the fingerprint of the last successful build is kept in
 // dist/.build-fingerprint.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundle } from './bundle.mjs';
 
-const INPUTS = ['src', 'test', 'bench', 'ormconfig.ts', 'tsconfig.json', 'nest-cli.json', 'package-lock.json'];
+const INPUTS = ['src', 'test', 'bench', 'ormconfig.ts', 'tsconfig.json', 'nest-cli.json', 'package-lock.json', join('scripts', 'bundle.mjs')];
 const STAMP = join('dist', '.build-fingerprint');
 
 function files(path) {
@@ -22,4 +23,5 @@ if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint) process.ex
 
 const build = spawnSync(process.execPath, [join('node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+await bundle();
 writeFileSync(STAMP, fingerprint);

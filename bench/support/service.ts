@@ -1,4 +1,5 @@
-import { freePort, memoryOf, MemoryStatus, NodeProcess } from './processes.js';
+import { startCommand } from '../../test/support/start-command.js';
+import { freePort, memoryOf, MemoryStatus, NodeProcess, PROJECT_ROOT } from './processes.js';
 
 export interface ServiceLaunch {
   dataDir: string;
@@ -20,10 +21,11 @@ export class Service {
 
   static async launch(launch: ServiceLaunch): Promise<Service> {
     const port = await freePort();
-    const env: Record<string, string> = { HTTP_PORT: String(port), GRPC_PORT: '0', DATA_DIR: launch.dataDir, LOG_LEVEL: 'warn' };
+    const start = startCommand(PROJECT_ROOT);
+    const env: Record<string, string> = { ...start.env, HTTP_PORT: String(port), GRPC_PORT: '0', DATA_DIR: launch.dataDir, LOG_LEVEL: 'warn' };
     if (launch.databaseUrl) env.DATABASE_URL = launch.databaseUrl;
     const started = performance.now();
-    const child = new NodeProcess('dist/src/main.js', [], env, launch.nodeArgs);
+    const child = new NodeProcess(start.script, [], env, launch.nodeArgs);
     const baseUrl = `http://127.0.0.1:${port}`;
     const deadline = started + 60_000;
     while (performance.now() < deadline) {

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { startCommand } from './start-command.js';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -30,8 +31,9 @@ export function runScript(script: string, args: string[], env: Record<string, st
 
 /** Starts the service as `npm start` does and waits until /debug/healthz answers. */
 export async function startService(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', GRPC_PORT: '0', ...env, HTTP_PORT: String(port) },
+  const start = startCommand();
+  const child = spawn(process.execPath, [start.script], {
+    env: { PATH: process.env.PATH ?? '', ...start.env, LOG_LEVEL: 'warn', GRPC_PORT: '0', ...env, HTTP_PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -7,7 +7,7 @@ export interface CallResult {
   body: any;
 }
 
-/** A service started as its own process (`node dist/src/main.js`) on a free port, and how to call it. */
+/** A service started as its own process (as `npm start` runs it) on a free port, and how to call it. */
 export class ServiceProcess {
   private constructor(
     readonly process: ChildProcess,

@@ -38,6 +38,10 @@ export class MysqlDatabase extends SqlDatabase {
     });
   }
 
+  ping(): Promise<void> {
+    return new Promise((resolve, reject) => this.pool.query('SELECT 1', (error) => (error ? reject(error) : resolve())));
+  }
+
   execute(sql: string, params: readonly SqlParam[] = []): Promise<SqlWriteResult> {
     return new Promise((resolve, reject) => {
       this.pool.execute(sql, params as SqlParam[], (error, result) => (error ? reject(error) : resolve({ affectedRows: (result as ResultSetHeader).affectedRows })));

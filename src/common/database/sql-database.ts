@@ -30,6 +30,9 @@ export abstract class SqlDatabase implements OnApplicationShutdown {
     return rowForKey(await this.read(read.statement(1).sql, [...scope, key]), key);
   }
 
+  /** Asks the database for an answer (`SELECT 1`), past any cache: for the readiness check. */
+  abstract ping(): Promise<void>;
+
   /** One write statement in a transaction of its own. */
   abstract execute(sql: string, params?: readonly SqlParam[]): Promise<SqlWriteResult>;
 

@@ -87,6 +87,15 @@ export class SqliteDatabase extends SqlDatabase {
     return prepared(this.reader, this.readerStatements, sql).all(params as unknown[]) as SqlRow[];
   }
 
+  ping(): Promise<void> {
+    try {
+      this.readerQuery('SELECT 1', []);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   execute(sql: string, params: readonly SqlParam[] = []): Promise<SqlWriteResult> {
     return this.enqueue(async () => ({ affectedRows: prepared(this.writer, this.writerStatements, sql).run(params as unknown[]).changes }));
   }

@@ -1,8 +1,20 @@
 import protobuf from 'protobufjs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 
-/** The project's `proto/` folder (this file runs from dist/src/common/grpc). */
-export const PROTO_ROOT = resolve(__dirname, '../../../../proto');
+/**
+ * The project's `proto/` folder: the nearest one above the running code, which is
+ * dist/src/common/grpc when built by the compiler and dist/ when bundled.
+ */
+export const PROTO_ROOT = nearestProtoFolder(__dirname);
+
+function nearestProtoFolder(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'proto');
+    if (existsSync(join(candidate, 'zitadel'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`no proto/zitadel folder above ${start}`);
+  }
+}
 
 /** The services served over gRPC, by file. */
 export const SERVICE_PROTO_FILES = ['zitadel/admin.proto', 'zitadel/management.proto', 'grpc/health/v1/health.proto'];
