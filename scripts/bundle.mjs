@@ -67,11 +67,11 @@ export async function bundle() {
     format: 'cjs',
     external: EXTERNAL,
     // Nest, Swagger and the logs name classes and functions: keep their names
-    keepNames: true,
+    keepNames: false,
     // ASCII only, so V8 keeps the source as a one-byte string (half the memory of a two-byte one)
     charset: 'ascii',
     legalComments: 'external',
-    minify: true,
+    minifyWhitespace: true, minifySyntax: true,
     sourcemap: 'linked',
     sourcesContent: false,
     // ES modules bundled into CommonJS: import.meta as Node gives it to the file they now live in

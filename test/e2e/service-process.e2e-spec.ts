@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RFC3339_MS } from '../support/assertions.js';
 import { GrpcTestClient } from '../support/grpc-client.js';
 import { freePort, runScript, startService, stop } from '../support/processes.js';
+import { startCommand } from '../support/start-command.js';
+import { TestApp } from '../support/test-app.js';
+import { developmentToken } from '../support/tokens.js';
 
 describe('the service as a process (npm start, npm run token)', () => {
   let dataDir: string;
@@ -44,6 +47,36 @@ describe('the service as a process (npm start, npm run token)', () => {
       assert.deepEqual(serving, { ok: true, response: { status: 'SERVING' } });
     } finally {
       assert.equal(await stop(service), 0, 'SIGTERM ends the service cleanly');
+    }
+  });
+
+  it('npm start runs the bundle, which serves the committed OpenAPI document and names request types in errors as the sources do', async () => {
+    assert.equal(startCommand().script, 'dist/service.js');
+    const port = await freePort();
+    const service = await startService({ DATA_DIR: dataDir }, port);
+    const inProcess = await TestApp.start();
+    try {
+      const token = (await runScript('dist/src/cli/mint-token.js', ['--role', 'IAM_OWNER'], { DATA_DIR: dataDir })).stdout.trim();
+      const docs = await (await fetch(`http://127.0.0.1:${port}/docs/openapi.json`)).json();
+      assert.deepEqual(docs, JSON.parse(await readFile('docs/openapi.json', 'utf8')));
+      // a body that breaks a rule: the message names the request type (a class name, which a bundler could rename)
+      const badBody = { type: 'SECOND_FACTOR_TYPE_NONSENSE' };
+      const bundled = await fetch(`http://127.0.0.1:${port}/admin/v1/policies/login/second_factors`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(badBody),
+      });
+      const sources = await inProcess.request('POST', '/admin/v1/policies/login/second_factors', {
+        body: badBody,
+        token: await developmentToken(inProcess.config, { roles: ['IAM_OWNER'] }),
+      });
+      assert.equal(bundled.status, 400);
+      assert.equal(sources.status, 400);
+      assert.match(sources.body.message, /^invalid \w+Request\./);
+      assert.deepEqual(await bundled.json(), sources.body);
+    } finally {
+      await inProcess.close();
+      assert.equal(await stop(service), 0);
     }
   });
 

@@ -1,4 +1,5 @@
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2';
+import { CommitBatcher } from './commit-batcher.js';
 import { KeyedRead } from './keyed-read.js';
 import { inlineParams } from './mysql-literal.js';
 import { ReadCoalescer } from './read-coalescer.js';
@@ -8,6 +9,8 @@ import { BufferedTransaction, SqlTransaction } from './sql-transaction.js';
 
 /** Statements of one keyed read and scope running at once; the reads that arrive meanwhile wait for the next. */
 const KEYED_STATEMENTS_IN_FLIGHT = 2;
+/** Commits running at once; the units of work that arrive meanwhile are committed together in the next. */
+const COMMITS_IN_FLIGHT = 2;
 
 /**
  * MySQL/MariaDB through the mysql2 pool that TypeORM opened. Reads are prepared statements
@@ -17,12 +20,14 @@ const KEYED_STATEMENTS_IN_FLIGHT = 2;
  * the unique keys its writes hit (an event's aggregate sequence above all): a unit that read an
  * old state fails at its commit and runs again.
  *
- * Keyed reads (the read path) that arrive together are answered together: see ReadCoalescer.
+ * Keyed reads (the read path) that arrive together are answered together (ReadCoalescer), and
+ * units of work that commit together share one transaction (CommitBatcher).
  */
 export class MysqlDatabase extends SqlDatabase {
   readonly dialect = 'mysql' as const;
 
   private readonly coalescer = new ReadCoalescer((sql, params) => this.read(sql, params), KEYED_STATEMENTS_IN_FLIGHT);
+  private readonly commits = new CommitBatcher((writes) => this.commitNow(writes), COMMITS_IN_FLIGHT);
 
   constructor(private readonly pool: Pool) {
     super();
@@ -52,7 +57,7 @@ export class MysqlDatabase extends SqlDatabase {
     const tx = new BufferedTransaction((sql, params) => this.read(sql, params));
     const result = await work(tx);
     const writes = tx.statements();
-    if (writes.length > 0) await this.commit(writes);
+    if (writes.length > 0) await this.commits.commit(writes);
     return result;
   }
 
@@ -77,7 +82,7 @@ export class MysqlDatabase extends SqlDatabase {
     // the pool is TypeORM's: it closes it with the DataSource
   }
 
-  private async commit(writes: SqlStatement[]): Promise<void> {
+  private async commitNow(writes: SqlStatement[]): Promise<void> {
     const connection = await this.connection();
     await settled(connection, () => query(connection, ['START TRANSACTION', ...writes.map(inlineParams), 'COMMIT'].join(';\n')));
   }

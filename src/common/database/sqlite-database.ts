@@ -87,8 +87,10 @@ export class SqliteDatabase extends SqlDatabase {
     return prepared(this.reader, this.readerStatements, sql).all(params as unknown[]) as SqlRow[];
   }
 
+  /** Both connections answer (the writer is TypeORM's: closed when its DataSource is). */
   ping(): Promise<void> {
     try {
+      prepared(this.writer, this.writerStatements, 'SELECT 1').get();
       this.readerQuery('SELECT 1', []);
       return Promise.resolve();
     } catch (error) {
