@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundle } from './bundle.mjs';
 
 const INPUTS = ['src', 'test', 'bench', 'ormconfig.ts', 'tsconfig.json', 'nest-cli.json', 'package-lock.json', join('scripts', 'bundle.mjs')];
 const STAMP = join('dist', '.build-fingerprint');
@@ -23,5 +22,7 @@ if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint) process.ex
 
 const build = spawnSync(process.execPath, [join('node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+// loaded only now: esbuild takes a moment to load, and an unchanged checkout does not need it
+const { bundle } = await import('./bundle.mjs');
 await bundle();
 writeFileSync(STAMP, fingerprint);

@@ -23,9 +23,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, config);
 }
 
-/** Swagger UI at /docs and the document at /docs/openapi.json. */
+/**
+ * Swagger UI at /docs and the document at /docs/openapi.json. The document is built on the first
+ * request for it and kept: start-up does not wait for it, and a process nobody asks holds none.
+ */
 export function setupSwagger(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
   });

@@ -225,24 +225,36 @@ describe('gRPC door', () => {
       assert.deepEqual(ok(await health.call('Check', { service: '' })), { status: 'SERVING' });
     });
 
-    it('server reflection lists the Admin, Management and Health services', async () => {
-      const reflectionProto = require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
+    /** One request on a reflection stream of `version` (v1 or v1alpha), and its answer. */
+    async function reflect(version: 'v1' | 'v1alpha', request: object): Promise<any> {
+      const reflectionProto = require.resolve(`@grpc/reflection/build/proto/grpc/reflection/${version}/reflection.proto`);
       const definition = loadSync(reflectionProto, { keepCase: false, defaults: true });
-      const Reflection = (loadPackageDefinition(definition) as any).grpc.reflection.v1.ServerReflection;
+      const Reflection = (loadPackageDefinition(definition) as any).grpc.reflection[version].ServerReflection;
       const client = new Reflection(app.grpcAddress, ChannelCredentials.createInsecure());
-      const services = await new Promise<string[]>((resolve, reject) => {
-        const stream = client.ServerReflectionInfo();
-        stream.on('data', (message: any) => {
-          resolve(message.listServicesResponse.service.map((s: { name: string }) => s.name));
-          stream.end();
+      try {
+        return await new Promise<any>((resolve, reject) => {
+          const stream = client.ServerReflectionInfo();
+          stream.on('data', (message: any) => {
+            resolve(message);
+            stream.end();
+          });
+          stream.on('error', reject);
+          stream.write(request);
         });
-        stream.on('error', reject);
-        stream.write({ listServices: '*' });
-      });
-      client.close();
-      for (const name of ['zitadel.admin.v1.AdminService', 'zitadel.management.v1.ManagementService', 'grpc.health.v1.Health']) {
-        assert.ok(services.includes(name), `${name} in ${services.join(', ')}`);
+      } finally {
+        client.close();
       }
+    }
+
+    it('server reflection (v1 and v1alpha) lists the Admin, Management and Health services and serves their files', async () => {
+      for (const version of ['v1', 'v1alpha'] as const) {
+        const services = (await reflect(version, { listServices: '*' })).listServicesResponse.service.map((s: { name: string }) => s.name);
+        for (const name of ['zitadel.admin.v1.AdminService', 'zitadel.management.v1.ManagementService', 'grpc.health.v1.Health']) {
+          assert.ok(services.includes(name), `${version}: ${name} in ${services.join(', ')}`);
+        }
+      }
+      const file = (await reflect('v1', { fileContainingSymbol: 'zitadel.admin.v1.AdminService' })).fileDescriptorResponse;
+      assert.ok(file.fileDescriptorProto.length > 0, 'the file of AdminService and its dependencies');
     });
   });
 });

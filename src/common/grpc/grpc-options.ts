@@ -1,12 +1,14 @@
-import { ReflectionService } from '@grpc/reflection';
+import type { Server } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { GrpcOptions, Transport } from '@nestjs/microservices';
 import { AppConfig } from '../config/app-config.js';
+import { addLazyReflection } from './lazy-reflection.js';
 import { SERVICE_PACKAGES } from './proto-files.js';
 import { serviceDefinition } from './service-definition.js';
 
 /**
  * The gRPC door: our .proto files, decoded to the same JSON-shaped objects the REST door takes,
- * plus server reflection. Health is a regular handler (grpc.health.v1).
+ * plus server reflection (its index built on the first reflection call). Health is a regular handler (grpc.health.v1).
  */
 export function grpcOptions(config: AppConfig): GrpcOptions {
   return {
@@ -16,7 +18,7 @@ export function grpcOptions(config: AppConfig): GrpcOptions {
       package: SERVICE_PACKAGES,
       packageDefinition: serviceDefinition(),
       onLoadPackageDefinition: (definition, server) => {
-        new ReflectionService(definition).addToServer(server as Parameters<ReflectionService['addToServer']>[0]);
+        addLazyReflection(definition as PackageDefinition, server as Server);
       },
     },
   };
