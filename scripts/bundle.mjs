@@ -57,8 +57,24 @@ const typeormCompatUsesTheBundledTypeorm = {
   },
 };
 
+/**
+ * Phone-number parsing (libphonenumber-js, a third of a megabyte of code and metadata that
+ * class-validator loads for its IsPhoneNumber rule) is not used by any request rule of this
+ * service: the bundle holds a stand-in that fails loudly if a rule ever calls it.
+ */
+const withoutPhoneNumberParsing = {
+  name: 'without-phone-number-parsing',
+  setup(build) {
+    build.onResolve({ filter: /^libphonenumber-js(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'not-bundled' }));
+    build.onLoad({ filter: /.*/, namespace: 'not-bundled' }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get: (_, name) => name === '__esModule' ? false : () => { throw new Error(${JSON.stringify(`${args.path} is not in the bundle (scripts/bundle.mjs): no rule of this service parses phone numbers`)}); } });`,
+      loader: 'js',
+    }));
+  },
+};
+
 export async function bundle() {
-  await build({
+  const result = await build({
     entryPoints: ['dist/src/main.js'],
     outfile: BUNDLE,
     bundle: true,
@@ -77,12 +93,24 @@ export async function bundle() {
     // ES modules bundled into CommonJS: import.meta as Node gives it to the file they now live in
     define: { 'import.meta.url': '__bundleUrl', 'import.meta.resolve': 'require.resolve' },
     banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [typeormCompatUsesTheBundledTypeorm],
+    plugins: [typeormCompatUsesTheBundledTypeorm, withoutPhoneNumberParsing],
+    metafile: true,
     logLevel: 'warning',
     logOverride: { 'empty-import-meta': 'silent', 'require-resolve-not-external': 'silent' },
   });
+  return result.metafile;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await bundle();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const metafile = await bundle();
+  // `node scripts/bundle.mjs --sizes`: what the bundle holds, by package
+  if (process.argv.includes('--sizes')) {
+    const byPackage = new Map();
+    for (const [file, { bytesInOutput }] of Object.entries(metafile.outputs[BUNDLE].inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+      const name = match ? match[1] : 'this project';
+      byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
+    }
+    for (const [name, bytes] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${(bytes / 1024).toFixed(0).padStart(6)} KiB  ${name}`);
+  }
 }

@@ -25,7 +25,7 @@ export class Service {
     const env: Record<string, string> = { ...start.env, HTTP_PORT: String(port), GRPC_PORT: '0', DATA_DIR: launch.dataDir, LOG_LEVEL: 'warn' };
     if (launch.databaseUrl) env.DATABASE_URL = launch.databaseUrl;
     const started = performance.now();
-    const child = new NodeProcess(start.script, [], env, launch.nodeArgs);
+    const child = new NodeProcess(start.script, [], env, [...start.nodeArgs, ...launch.nodeArgs]);
     const baseUrl = `http://127.0.0.1:${port}`;
     const deadline = started + 60_000;
     while (performance.now() < deadline) {

@@ -32,7 +32,7 @@ export function runScript(script: string, args: string[], env: Record<string, st
 /** Starts the service as `npm start` does and waits until /debug/healthz answers. */
 export async function startService(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const start = startCommand();
-  const child = spawn(process.execPath, [start.script], {
+  const child = spawn(process.execPath, [...start.nodeArgs, start.script], {
     env: { PATH: process.env.PATH ?? '', ...start.env, LOG_LEVEL: 'warn', GRPC_PORT: '0', ...env, HTTP_PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** What `npm start` runs: the environment it sets and the script node runs. */
+/** What `npm start` runs: the environment it sets, node's options and the script node runs. */
 export interface StartCommand {
   env: Record<string, string>;
+  nodeArgs: string[];
   script: string;
 }
 
 /**
- * The `start` script of package.json (`NAME=value … node <script>`), so tests and benchmarks
+ * The `start` script of package.json (`NAME=value … node [--option …] <script>`), so tests and benchmarks
  * launch the service exactly as a user's `npm start` does.
  */
 export function startCommand(projectRoot = process.cwd()): StartCommand {
@@ -19,6 +20,9 @@ export function startCommand(projectRoot = process.cwd()): StartCommand {
     const [name, ...value] = words.shift()!.split('=');
     env[name] = value.join('=');
   }
-  if (words[0] !== 'node' || words.length !== 2) throw new Error(`npm start is not "[NAME=value …] node <script>": ${scripts.start}`);
-  return { env, script: words[1] };
+  const script = words.pop();
+  if (words.shift() !== 'node' || !script || words.some((word) => !word.startsWith('--'))) {
+    throw new Error(`npm start is not "[NAME=value …] node [--option …] <script>": ${scripts.start}`);
+  }
+  return { env, nodeArgs: words, script };
 }
