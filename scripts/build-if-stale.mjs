@@ -18,7 +18,12 @@ function files(path) {
 }
 
 const fingerprint = createHash('sha256').update(INPUTS.flatMap(files).join('\n')).digest('hex');
-if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint) process.exit(0);
+if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint) {
+  // unchanged: a newer modification time only (a touch, a checkout of the same content); renewing
+  // the stamp lets build-if-stale.sh answer without node next time
+  writeFileSync(STAMP, fingerprint);
+  process.exit(0);
+}
 
 const build = spawnSync(process.execPath, [join('node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);

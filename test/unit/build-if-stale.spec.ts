@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+/**
+ * scripts/build-if-stale.sh in a scratch checkout whose build-if-stale.mjs only records that it
+ * ran: the shell step must hand over to it whenever an input may have changed, and only then.
+ */
+describe('npm start and npm test: the quick check before the build', () => {
+  let dir: string;
+  const marker = () => join(dir, 'ran');
+  const check = (): boolean => {
+    rmSync(marker(), { force: true });
+    const run = spawnSync('sh', ['scripts/build-if-stale.sh'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    return existsSync(marker());
+  };
+  const age = (path: string, secondsAgo: number) => {
+    const when = new Date(Date.now() - secondsAgo * 1000);
+    utimesSync(join(dir, path), when, when);
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lpf-stale-'));
+    for (const folder of ['scripts', 'src/modules', 'test', 'bench', 'dist']) mkdirSync(join(dir, folder), { recursive: true });
+    copyFileSync(resolve('scripts/build-if-stale.sh'), join(dir, 'scripts/build-if-stale.sh'));
+    writeFileSync(join(dir, 'scripts/build-if-stale.mjs'), "import { writeFileSync } from 'node:fs';\nwriteFileSync('ran', '');\n");
+    for (const file of ['src/modules/a.ts', 'src/main.ts', 'package.json', 'package-lock.json', 'tsconfig.json']) writeFileSync(join(dir, file), 'x');
+    for (const path of ['scripts/build-if-stale.sh', 'scripts/build-if-stale.mjs', 'src/modules/a.ts', 'src/main.ts', 'src/modules', 'src', 'scripts', 'test', 'bench', 'package.json', 'package-lock.json', 'tsconfig.json']) age(path, 60);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('hands over when there is no stamp of a build yet', () => {
+    assert.equal(check(), true);
+  });
+
+  it('does nothing when every input is older than the stamp', () => {
+    writeFileSync(join(dir, 'dist/.build-fingerprint'), 'f');
+    assert.equal(check(), false);
+  });
+
+  it('hands over when a source changed, and when one was deleted', () => {
+    writeFileSync(join(dir, 'src/modules/a.ts'), 'changed');
+    assert.equal(check(), true);
+    writeFileSync(join(dir, 'dist/.build-fingerprint'), 'f');
+    assert.equal(check(), false);
+    rmSync(join(dir, 'src/main.ts'));
+    assert.equal(check(), true, 'the folder of a deleted file is newer');
+  });
+});
