@@ -11,6 +11,8 @@ import { answerHttpError } from '../errors/error.filter.js';
 import { bodyObject, declaresRules } from '../validation/request-body.js';
 
 const DIRECT_ROUTE_KEY = 'http:direct-route';
+/** What Fastify sends with a JSON-serialized object. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Serves a read of the hot path straight from Fastify: the same access rule, body rule, handler
@@ -39,6 +41,7 @@ interface ServedRoute {
 export class DirectRoutes {
   private readonly logger = new Logger('DirectRoutes');
   private readonly routes = new Map<string, ServedRoute>();
+  private readonly serialized = new WeakMap<object, string>();
   private access?: AccessPolicy;
 
   install(fastify: FastifyInstance): void {
@@ -87,12 +90,26 @@ export class DirectRoutes {
     try {
       const args = route.args.map((arg) => (arg.kind === 'body' ? bodyObject(request.body, arg.requestName) : arg.kind === 'caller' ? admitted.caller : admitted.targetOrgId));
       Promise.resolve(route.handler.apply(route.instance, args)).then(
-        (result) => void reply.code(route.status).send(result),
+        (result) => void this.send(reply.code(route.status), result),
         (error: unknown) => this.fail(error, request, reply),
       );
     } catch (error) {
       this.fail(error, request, reply);
     }
+  }
+
+  /**
+   * A shared, frozen result (the read path's memos, see read-memo.ts) is serialized once: its
+   * JSON text is kept beside it and sent as Fastify would send the object.
+   */
+  private send(reply: FastifyReply, result: unknown): void {
+    if (result === null || typeof result !== 'object' || !Object.isFrozen(result)) {
+      reply.send(result);
+      return;
+    }
+    let json = this.serialized.get(result);
+    if (json === undefined) this.serialized.set(result, (json = JSON.stringify(result)));
+    reply.type(JSON_CONTENT_TYPE).send(json);
   }
 
   private fail(error: unknown, request: FastifyRequest, reply: FastifyReply): void {

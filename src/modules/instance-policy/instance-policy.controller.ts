@@ -13,7 +13,7 @@ import { AddMultiFactorToLoginPolicyRequest, AddSecondFactorToLoginPolicyRequest
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
-import { toDetailsResponse, toFactorList, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
+import { toDetailsResponse, toFactorList, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 
 const TYPE_PARAM = { name: 'type', description: 'The factor, by name or number.' };
@@ -40,7 +40,7 @@ export class InstancePolicyController {
   })
   @ApiOkResponse({ type: GetDefaultLoginPolicyResponse })
   async getLoginPolicy(): Promise<GetDefaultLoginPolicyResponse> {
-    return { policy: toLoginPolicy(await this.policies.getPolicy(this.instance.defaultPolicyOwner())) };
+    return toPolicyResponse(await this.policies.getPolicy(this.instance.defaultPolicyOwner()));
   }
 
   @Put()

@@ -17,7 +17,7 @@ import {
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
-import { toDetailsResponse, toFactorList, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
+import { toDetailsResponse, toFactorList, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 
 const SERVICE = 'AdminService' as const;
@@ -34,7 +34,7 @@ export class InstancePolicyRpcController {
   @RpcMethod(SERVICE, 'GetLoginPolicy')
   @Permission('iam.policy.read')
   async getLoginPolicy(): Promise<GetDefaultLoginPolicyResponse> {
-    return { policy: toLoginPolicy(await this.policies.getPolicy(this.instance.defaultPolicyOwner())) };
+    return toPolicyResponse(await this.policies.getPolicy(this.instance.defaultPolicyOwner()));
   }
 
   @RpcMethod(SERVICE, 'UpdateLoginPolicy')

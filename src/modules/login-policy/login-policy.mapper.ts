@@ -1,4 +1,5 @@
 import { DetailsResponse, ListDetails, ObjectDetails } from '../../common/proto/object.dto.js';
+import { memoByObject } from '../../common/memo/read-memo.js';
 import { MultiFactorType, SecondFactorType } from '../../common/proto/policy-enums.js';
 import { ProtoEnum } from '../../common/proto/proto-enum.js';
 import { duration, parseDuration, timestamp, uint64 } from '../../common/proto/wire-format.js';
@@ -23,7 +24,17 @@ export function toDetailsResponse(change: ChangeDetails): DetailsResponse {
   return { details: toObjectDetails(change) };
 }
 
-export function toFactorList(view: FactorListView, protoEnum: ProtoEnum): { details: ListDetails; result: string[] } {
+type FactorListResponse = { details: ListDetails; result: string[] };
+const factorListsByEnum = new Map<ProtoEnum, (view: FactorListView) => FactorListResponse>();
+
+/** A factor list response, once per view read (shared and frozen, see read-memo.ts). */
+export function toFactorList(view: FactorListView, protoEnum: ProtoEnum): FactorListResponse {
+  let map = factorListsByEnum.get(protoEnum);
+  if (!map) factorListsByEnum.set(protoEnum, (map = memoByObject((read: FactorListView) => factorList(read, protoEnum))));
+  return map(view);
+}
+
+function factorList(view: FactorListView, protoEnum: ProtoEnum): FactorListResponse {
   return {
     details: {
       totalResult: uint64(view.types.length),
@@ -81,11 +92,14 @@ export function toLoginPolicy(policy: LoginPolicyState): LoginPolicy {
   return message as unknown as LoginPolicy;
 }
 
-/** Management GetLoginPolicy, with the deprecated top-level `isDefault` ZITADEL's clients still read. */
-export function toGetLoginPolicyResponse(policy: LoginPolicyState): GetLoginPolicyResponse {
+/** Management GetLoginPolicy, with the deprecated top-level `isDefault` ZITADEL's clients still read; once per state read. */
+export const toGetLoginPolicyResponse = memoByObject((policy: LoginPolicyState): GetLoginPolicyResponse => {
   const message = toLoginPolicy(policy);
   return { policy: message, isDefault: message.isDefault };
-}
+});
+
+/** `{ policy }` (GetLoginPolicy of the Admin API, GetDefaultLoginPolicy of the Management API); once per state read. */
+export const toPolicyResponse = memoByObject((policy: LoginPolicyState): { policy: LoginPolicy } => ({ policy: toLoginPolicy(policy) }));
 
 /** Settings from a validated request; absent fields take their protobuf zero value. */
 export function toSettings(request: LoginPolicySettingsRequest): LoginPolicySettings {

@@ -3,6 +3,7 @@ import { KeyedRead, ROW_KEY } from '../../common/database/keyed-read.js';
 import { SqlParam, SqlRow } from '../../common/database/sql.js';
 import { SqlDatabase } from '../../common/database/sql-database.js';
 import { toSqlTime } from '../../common/database/sql-time.js';
+import { memoByText } from '../../common/memo/read-memo.js';
 import { SqlTransaction } from '../../common/database/sql-transaction.js';
 import { STREAM_SEQUENCE_SQL, streamParams } from '../events/event-store.service.js';
 import { SETTINGS } from './login-policy-settings.js';
@@ -40,6 +41,14 @@ const INSERT_POLICY =
   `INSERT INTO login_policies (instance_id, owner_id, owner_type, ${SETTINGS.map((s) => s.column).join(', ')}, second_factors, multi_factors, sequence, creation_date, change_date) ` +
   `VALUES (${Array.from({ length: SETTINGS.length + 8 }, () => '?').join(', ')})`;
 
+/** Distinct packed rows whose decoded state the read path keeps (a row's text decides its state entirely). */
+const DECODED_ROWS_KEPT = 10_000;
+const readPolicy = memoByText(DECODED_ROWS_KEPT, unpackPolicy);
+const readFactors = memoByText(DECODED_ROWS_KEPT, (packed): FactorsState => {
+  const { factors, sequence, changeDate } = unpackFactors(packed);
+  return { factors, sequence, changeDate };
+});
+
 /** What a read of the read path found: an org that is not active, or the policy (or part of it). */
 export type Found<T> = { orgActive: false } | { orgActive: true; policy: T };
 
@@ -69,28 +78,28 @@ export class LoginPolicyRepository {
 
   /** An org's policy (its own, else the default), and in the same read whether the org is active. */
   async effectiveForOrg(owner: PolicyOwner): Promise<Found<LoginPolicyState>> {
-    return ifActive(await this.forOrg(EFFECTIVE_POLICY_OF_ORG, owner), unpackPolicy);
+    return ifActive(await this.forOrg(EFFECTIVE_POLICY_OF_ORG, owner), readPolicy);
   }
 
   /** The factor lists an org follows, like `effectiveForOrg` but reading only what a list needs. */
   async effectiveFactorsForOrg(owner: PolicyOwner): Promise<Found<FactorsState>> {
-    return ifActive(await this.forOrg(EFFECTIVE_FACTORS_OF_ORG, owner), unpackFactors);
+    return ifActive(await this.forOrg(EFFECTIVE_FACTORS_OF_ORG, owner), readFactors);
   }
 
   /** The instance default, asked for on behalf of an org (which must be active). */
   async defaultForOrg(owner: PolicyOwner): Promise<Found<LoginPolicyState>> {
-    return ifActive(await this.forOrg(DEFAULT_POLICY_FOR_ORG, owner), unpackPolicy);
+    return ifActive(await this.forOrg(DEFAULT_POLICY_FOR_ORG, owner), readPolicy);
   }
 
   /** The owner's own policy (the instance default when the owner is the instance). */
   async own(owner: PolicyOwner): Promise<LoginPolicyState | undefined> {
     const row = await this.db.readByKey(OWN_POLICY, [owner.instanceId], owner.ownerId);
-    return row ? unpackPolicy(String(row.packed)) : undefined;
+    return row ? readPolicy(String(row.packed)) : undefined;
   }
 
   async ownFactors(owner: PolicyOwner): Promise<FactorsState | undefined> {
     const row = await this.db.readByKey(OWN_FACTORS, [owner.instanceId], owner.ownerId);
-    return row ? unpackFactors(String(row.packed)) : undefined;
+    return row ? readFactors(String(row.packed)) : undefined;
   }
 
   /** The row of an org-keyed read (parameters: the default's owner, the instance, the org). */

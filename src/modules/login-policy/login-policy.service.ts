@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { memoByObject } from '../../common/memo/read-memo.js';
 import { orgNotFound } from '../../common/errors/org-not-found.js';
 import { SqlTransaction } from '../../common/database/sql-transaction.js';
 import { EventStore } from '../events/event-store.service.js';
@@ -7,7 +8,7 @@ import { LoginPolicySettings, changedSettings } from './login-policy-settings.js
 import { LoginPolicyErrors } from './login-policy.errors.js';
 import { LoginPolicyEvents } from './login-policy.events.js';
 import { ChangeDetails, FACTOR_KINDS, FactorKind, FactorLists, LoginPolicyState } from './login-policy.model.js';
-import { Found, LoginPolicyRepository, PolicyCommandState } from './login-policy.repository.js';
+import { FactorsState, Found, LoginPolicyRepository, PolicyCommandState } from './login-policy.repository.js';
 import { ORG_LEVEL, PolicyOwner, aggregateOf } from './policy-level.js';
 
 /** A factor list as read: the types in order of adding, and the state of the policy read. */
@@ -31,6 +32,12 @@ const isOrg = (owner: PolicyOwner) => owner.level === ORG_LEVEL;
  * first copies the current default into a custom policy (copy-on-write), in the same transaction,
  * so the change is real and visible (ZITADEL would accept it and keep showing the default).
  */
+/** The list view of each factor kind, once per state read (the read path shares its states). */
+const FACTOR_VIEWS: Record<FactorKind, (policy: FactorsState) => FactorListView> = {
+  second: memoByObject((policy) => ({ types: policy.factors.second, sequence: policy.sequence, changeDate: policy.changeDate })),
+  multi: memoByObject((policy) => ({ types: policy.factors.multi, sequence: policy.sequence, changeDate: policy.changeDate })),
+};
+
 @Injectable()
 export class LoginPolicyService {
   constructor(
@@ -52,7 +59,7 @@ export class LoginPolicyService {
 
   async listFactors(owner: PolicyOwner, kind: FactorKind): Promise<FactorListView> {
     const policy = isOrg(owner) ? activeOrg(await this.policies.effectiveFactorsForOrg(owner)) : this.existing(await this.policies.ownFactors(owner), owner);
-    return { types: policy.factors[kind], sequence: policy.sequence, changeDate: policy.changeDate };
+    return FACTOR_VIEWS[kind](policy);
   }
 
   addFactor(owner: PolicyOwner, kind: FactorKind, type: number, creator: string): Promise<ChangeDetails> {

@@ -14,7 +14,7 @@ import { AddMultiFactorToLoginPolicyRequest, AddSecondFactorToLoginPolicyRequest
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateCustomLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse, GetLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
-import { toDetailsResponse, toFactorList, toFactorLists, toGetLoginPolicyResponse, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
+import { toDetailsResponse, toFactorList, toFactorLists, toGetLoginPolicyResponse, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 
 const TYPE_PARAM = { name: 'type', description: 'The factor, by name or number.' };
@@ -56,7 +56,7 @@ export class OrgPolicyController {
   })
   @ApiOkResponse({ type: GetDefaultLoginPolicyResponse })
   async getDefaultLoginPolicy(@TargetOrg() orgId: string): Promise<GetDefaultLoginPolicyResponse> {
-    return { policy: toLoginPolicy(await this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId))) };
+    return toPolicyResponse(await this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId)));
   }
 
   @Post('login')

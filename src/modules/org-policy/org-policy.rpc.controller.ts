@@ -18,7 +18,7 @@ import {
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateCustomLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse, GetLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
-import { toDetailsResponse, toFactorList, toFactorLists, toGetLoginPolicyResponse, toLoginPolicy, toSettings } from '../login-policy/login-policy.mapper.js';
+import { toDetailsResponse, toFactorList, toFactorLists, toGetLoginPolicyResponse, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 
 const SERVICE = 'ManagementService' as const;
@@ -41,7 +41,7 @@ export class OrgPolicyRpcController {
   @RpcMethod(SERVICE, 'GetDefaultLoginPolicy')
   @OrgPermission('policy.read')
   async getDefaultLoginPolicy(@TargetOrg() orgId: string): Promise<GetDefaultLoginPolicyResponse> {
-    return { policy: toLoginPolicy(await this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId))) };
+    return toPolicyResponse(await this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId)));
   }
 
   @RpcMethod(SERVICE, 'AddCustomLoginPolicy')

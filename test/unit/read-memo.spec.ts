@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { deepFreeze, memoByObject, memoByText } from '../../src/common/memo/read-memo.js';
+
+describe('read-path memos', () => {
+  it('compute once per text key, keep at most their capacity, and share frozen values', () => {
+    let computed = 0;
+    const decode = memoByText(2, (text) => {
+      computed++;
+      return { text, parts: text.split('|') };
+    });
+    const first = decode('a|b');
+    assert.equal(decode('a|b'), first);
+    assert.equal(computed, 1);
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.parts));
+    assert.throws(() => (first.parts as string[]).push('c'));
+    decode('c');
+    decode('d'); // 'a|b' leaves: capacity 2
+    assert.notEqual(decode('a|b'), first);
+    assert.equal(computed, 4);
+  });
+
+  it('compute once per source object, and again for an equal but different one', () => {
+    let computed = 0;
+    const map = memoByObject((source: { n: number }) => {
+      computed++;
+      return { double: source.n * 2 };
+    });
+    const source = { n: 2 };
+    assert.equal(map(source), map(source));
+    assert.deepEqual(map({ n: 2 }), { double: 4 });
+    assert.equal(computed, 2);
+  });
+
+  it('deepFreeze freezes nested objects and arrays and leaves primitives alone', () => {
+    const value = deepFreeze({ a: [{ b: 1 }], c: 'x' });
+    assert.ok(Object.isFrozen(value.a[0]));
+    assert.equal(deepFreeze(3), 3);
+  });
+});
