@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { assertError, assertInvalidArgument } from '../support/assertions.js';
+import { SqlDatabase } from '../../src/common/database/sql-database.js';
 import { TestApp } from '../support/test-app.js';
 import { developmentToken } from '../support/tokens.js';
 
@@ -89,6 +90,22 @@ describe('database failures', () => {
       assertError(await app.request('POST', ADD, { token, body: { type: 'SECOND_FACTOR_TYPE_OTP_SMS' } }), 500, 13);
       const [{ count: after }] = await dataSource.query('SELECT COUNT(*) AS count FROM events');
       assert.equal(Number(after), Number(before));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('/debug/ready answers 503 UNAVAILABLE when the database does not answer within 2 s', async () => {
+    const app = await TestApp.start();
+    try {
+      const db = app.app.get(SqlDatabase);
+      db.ping = () => new Promise<void>(() => undefined); // a database that hangs
+      const started = performance.now();
+      const response = await app.request('GET', '/debug/ready');
+      const waited = performance.now() - started;
+      assertError(response, 503, 14);
+      assert.match(response.body.message, /database/);
+      assert.ok(waited >= 1900 && waited < 4000, `answered after ${waited.toFixed(0)} ms`);
     } finally {
       await app.close();
     }
