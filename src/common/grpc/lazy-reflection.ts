@@ -28,7 +28,8 @@ export function addLazyReflection(definition: PackageDefinition, server: Server)
   const loadHandlers = () => (handlers ??= reflectionHandlers(definition));
   for (const { name, file } of VERSIONS) {
     const loaded = loadPackageDefinition(loadSync(join(protoDir, file), REFLECTION_LOADER_OPTIONS));
-    const service = name.split('.').reduce<any>((namespace, part) => namespace[part], loaded).service as ServiceDefinition;
+    const constructor = name.split('.').reduce<unknown>((namespace, part) => (namespace as Record<string, unknown>)[part], loaded) as { service: ServiceDefinition };
+    const service = constructor.service;
     server.addService(service, {
       ServerReflectionInfo: (stream: ReflectionStream) => {
         loadHandlers().then(
