@@ -234,16 +234,17 @@ async function measureRawWriteFloor(number: number, fixture: Fixture, options: B
   const result = JSON.parse(line.slice('FLOOR_RESULT '.length)) as FloorResult;
   fixture.floorSettings = result.settings;
   return {
-    number,
-    name: rowName(number, options.orgs),
-    rate: result.rate,
-    p50Ms: result.p50Ms,
-    p99Ms: result.p99Ms,
+    ...measured(number, options, result),
     non2xx: 0,
     socketErrors: 0,
     serviceRssMiB: fixture.service.memory().rssMiB,
     floorRssMiB: result.rssMiB,
   };
+}
+
+/** What every row shows: its number and name, the rate and the latency percentiles. */
+function measured(number: number, options: BenchOptions, result: { rate: number; p50Ms: number; p99Ms: number }) {
+  return { number, name: rowName(number, options.orgs), rate: result.rate, p50Ms: result.p50Ms, p99Ms: result.p99Ms };
 }
 
 function rowOf(number: number, options: BenchOptions, result: WrkResult, serviceRssMiB: number): RowResult {
@@ -253,11 +254,7 @@ function rowOf(number: number, options: BenchOptions, result: WrkResult, service
     .filter(([status]) => Number(status) >= 400)
     .reduce((sum, [, count]) => sum + count, 0);
   return {
-    number,
-    name: rowName(number, options.orgs),
-    rate: result.rate,
-    p50Ms: result.p50Ms,
-    p99Ms: result.p99Ms,
+    ...measured(number, options, result),
     maxMs: result.maxMs,
     statuses: result.statuses,
     non2xx: result.non2xx,

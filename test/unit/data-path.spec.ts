@@ -58,6 +58,12 @@ describe('packed policy rows', () => {
 describe('the embedded database', () => {
   let dir: string;
   let file: string;
+  /** Sets row `a` to `value` through a connection of its own, as another process would. */
+  const writeThroughAnotherConnection = (value: number) => {
+    const other = new Database(file);
+    other.prepare('UPDATE t SET v = ? WHERE k = ?').run(value, 'a');
+    other.close();
+  };
   let writer: Database.Database;
   let db: SqliteDatabase;
 
@@ -95,9 +101,7 @@ describe('the embedded database', () => {
 
   it('a read after a commit of another connection sees it, even with the earlier result cached', async () => {
     assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 1 }]);
-    const other = new Database(file);
-    other.prepare('UPDATE t SET v = 2 WHERE k = ?').run('a');
-    other.close();
+    writeThroughAnotherConnection(2);
     assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 2 }]);
   });
 
@@ -111,9 +115,7 @@ describe('the embedded database', () => {
     for (let i = 0; i < 50_010; i++) await db.read('SELECT ? AS n', [i]);
     assert.deepEqual(await db.read('SELECT ? AS n', [50_005]), [{ n: 50_005 }]);
     assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 2 }]);
-    const other = new Database(file);
-    other.prepare('UPDATE t SET v = 3 WHERE k = ?').run('a');
-    other.close();
+    writeThroughAnotherConnection(3);
     assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 3 }]);
   });
 
