@@ -55,6 +55,12 @@ describe('every failure answers in the one error shape', () => {
     assert.equal(response.headers.get('allow'), 'DELETE');
   });
 
+  it('a known path with a slash added is another path: 404, not a 405 that allows the method asked for', async () => {
+    const response = await app.request('POST', '/admin/v1/policies/login/second_factors/_search/', { token, body: {} });
+    assertError(response, 404, 5);
+    assert.equal(response.headers.get('allow'), null);
+  });
+
   it('every answer carries a request id header', async () => {
     const response = await app.request('GET', '/debug/healthz');
     assert.match(response.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);

@@ -26,8 +26,13 @@ export function sendErrorStatus(reply: FastifyReply, status: ErrorStatus): void 
 
 /** Any failure of an HTTP request, answered in the one error shape (and logged when it is not the caller's fault). */
 export function answerHttpError(logger: Logger, exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const error = translateError(exception) ?? internalError(request.id);
-  sendErrorStatus(reply, logged(logger, statusOf(error), exception, `${request.method} ${request.url}`, request.id));
+  sendErrorStatus(reply, httpErrorStatus(logger, exception, `${request.method} ${request.url}`, request.id));
+}
+
+/** What a failure of the HTTP request `where` (`METHOD /url`) answers; logged when it is not the caller's fault. */
+export function httpErrorStatus(logger: Logger, exception: unknown, where: string, requestId: string): ErrorStatus {
+  const error = translateError(exception) ?? internalError(requestId);
+  return logged(logger, statusOf(error), exception, where, requestId);
 }
 
 function logged(logger: Logger, status: ErrorStatus, exception: unknown, where: string, correlationId: string): ErrorStatus {

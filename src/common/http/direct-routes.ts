@@ -12,21 +12,21 @@ import { bodyObject, declaresRules } from '../validation/request-body.js';
 
 const DIRECT_ROUTE_KEY = 'http:direct-route';
 /** What Fastify sends with a JSON-serialized object. */
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
- * Serves a read of the hot path straight from Fastify: the same access rule, body rule, handler
- * and error answer as through Nest, without Nest's per-request machinery (execution context,
- * guard and pipe consumers, parameter factories, interceptors), which measurably costs a fifth
- * of such a read. Only for handlers whose parameters are `@TargetOrg()`, `@Caller()` and a
- * `@Body()` of a class without rules; anything else stops start-up. Global interceptors, if
- * ever added, do not see these routes.
+ * Serves a read of the hot path without Nest's per-request machinery (execution context, guard
+ * and pipe consumers, parameter factories, interceptors): the same access rule, body rule, handler
+ * and error answer as through Nest. Most such requests do not even reach Fastify (see
+ * direct-lane.ts); the others are answered from a Fastify hook. Only for handlers whose parameters
+ * are `@TargetOrg()`, `@Caller()` and a `@Body()` of a class without rules; anything else stops
+ * start-up. Global interceptors, if ever added, do not see these routes.
  */
 export const DirectRoute = (): MethodDecorator => SetMetadata(DIRECT_ROUTE_KEY, true);
 
 type Argument = { kind: 'body'; requestName: string } | { kind: 'caller' } | { kind: 'targetOrg' };
 
-interface ServedRoute {
+export interface ServedRoute {
   instance: object;
   handler: (...args: unknown[]) => unknown;
   required: RequiredPermission;
@@ -34,12 +34,22 @@ interface ServedRoute {
   status: number;
 }
 
+/** One request to a direct route, whichever way it came in. */
+export interface DirectExchange {
+  header(name: string): string | undefined;
+  readonly body: unknown;
+  /** Sends `json` with `status`, as Fastify sends a JSON-serialized object. */
+  answer(status: number, json: string): void;
+  /** Answers a failure in the one error shape. */
+  fail(error: unknown): void;
+}
+
 /**
  * The routes served directly, by `METHOD /path`. The Fastify hook is added before Nest registers
  * its routes; the table is filled once the application is initialised.
  */
 export class DirectRoutes {
-  private readonly logger = new Logger('DirectRoutes');
+  readonly logger = new Logger('DirectRoutes');
   private readonly routes = new Map<string, ServedRoute>();
   private readonly serialized = new WeakMap<object, string>();
   private access?: AccessPolicy;
@@ -49,8 +59,13 @@ export class DirectRoutes {
       const route = this.routes.size > 0 ? this.routes.get(`${request.method} ${request.routeOptions.url}`) : undefined;
       if (!route) return done();
       // answered here: Nest's handler for this route does not run
-      this.serve(route, request, reply);
+      this.serve(route, fastifyExchange(this.logger, request, reply));
     });
+  }
+
+  /** The route at `METHOD /path` (a path as Fastify declares it, or a request path without parameters). */
+  route(key: string): ServedRoute | undefined {
+    return this.routes.get(key);
   }
 
   /** Finds the `@DirectRoute()` handlers of the initialised application. */
@@ -76,45 +91,47 @@ export class DirectRoutes {
     this.logger.debug(`served directly: ${[...this.routes.keys()].join(', ')}`);
   }
 
-  private serve(route: ServedRoute, request: FastifyRequest, reply: FastifyReply): void {
+  serve(route: ServedRoute, exchange: DirectExchange): void {
     try {
-      const admitted = (this.access as AccessPolicy).admit(route.required, credentialsFrom((name) => firstText(request.headers[name])));
-      if (admitted instanceof Promise) admitted.then((done) => this.invoke(route, done, request, reply), (error: unknown) => this.fail(error, request, reply));
-      else this.invoke(route, admitted, request, reply);
+      const admitted = (this.access as AccessPolicy).admit(route.required, credentialsFrom((name) => exchange.header(name)));
+      if (admitted instanceof Promise) admitted.then((done) => this.invoke(route, done, exchange), (error: unknown) => exchange.fail(error));
+      else this.invoke(route, admitted, exchange);
     } catch (error) {
-      this.fail(error, request, reply);
+      exchange.fail(error);
     }
   }
 
-  private invoke(route: ServedRoute, admitted: Admitted, request: FastifyRequest, reply: FastifyReply): void {
+  private invoke(route: ServedRoute, admitted: Admitted, exchange: DirectExchange): void {
     try {
-      const args = route.args.map((arg) => (arg.kind === 'body' ? bodyObject(request.body, arg.requestName) : arg.kind === 'caller' ? admitted.caller : admitted.targetOrgId));
+      const args = route.args.map((arg) => (arg.kind === 'body' ? bodyObject(exchange.body, arg.requestName) : arg.kind === 'caller' ? admitted.caller : admitted.targetOrgId));
       Promise.resolve(route.handler.apply(route.instance, args)).then(
-        (result) => void this.send(reply.code(route.status), result),
-        (error: unknown) => this.fail(error, request, reply),
+        (result) => exchange.answer(route.status, this.json(result)),
+        (error: unknown) => exchange.fail(error),
       );
     } catch (error) {
-      this.fail(error, request, reply);
+      exchange.fail(error);
     }
   }
 
   /**
-   * A shared, frozen result (the read path's memos, see read-memo.ts) is serialized once: its
-   * JSON text is kept beside it and sent as Fastify would send the object.
+   * The JSON text of a handler's result. A shared, frozen result (the read path's memos, see
+   * read-memo.ts) is serialized once: its text is kept beside it.
    */
-  private send(reply: FastifyReply, result: unknown): void {
-    if (result === null || typeof result !== 'object' || !Object.isFrozen(result)) {
-      reply.send(result);
-      return;
-    }
+  private json(result: unknown): string {
+    if (result === null || typeof result !== 'object' || !Object.isFrozen(result)) return JSON.stringify(result);
     let json = this.serialized.get(result);
     if (json === undefined) this.serialized.set(result, (json = JSON.stringify(result)));
-    reply.type(JSON_CONTENT_TYPE).send(json);
+    return json;
   }
+}
 
-  private fail(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-    answerHttpError(this.logger, error, request, reply);
-  }
+function fastifyExchange(logger: Logger, request: FastifyRequest, reply: FastifyReply): DirectExchange {
+  return {
+    header: (name) => firstText(request.headers[name]),
+    body: request.body,
+    answer: (status, json) => void reply.code(status).type(JSON_CONTENT_TYPE).send(json),
+    fail: (error) => answerHttpError(logger, error, request, reply),
+  };
 }
 
 /** What each parameter of the handler is; start-up stops on one a direct route cannot fill. */

@@ -14,17 +14,22 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export function installJsonBodyParser(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text));
+      done(null, parseJsonBody(String(body)));
     } catch (error) {
-      done(
-        new DomainError(ErrorKind.InvalidArgument, undefined, `invalid JSON in the request body: ${(error as Error).message}`, [
-          badRequestDetail([{ field: 'body', description: 'the request body is not valid JSON' }]),
-        ]),
-        undefined,
-      );
+      done(error as DomainError, undefined);
     }
   });
+}
+
+/** A request body's text as JSON: undefined when it is blank; a DomainError (400) when it is not JSON. */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DomainError(ErrorKind.InvalidArgument, undefined, `invalid JSON in the request body: ${(error as Error).message}`, [
+      badRequestDetail([{ field: 'body', description: 'the request body is not valid JSON' }]),
+    ]);
+  }
 }

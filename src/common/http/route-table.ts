@@ -10,7 +10,8 @@ export class RouteTable {
       .split('/')
       .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : escape(segment)))
       .join('/');
-    const pattern = new RegExp(`^${source}/?$`);
+    // Fastify tells `/a` from `/a/` (no ignoreTrailingSlash), so a path with a slash added is another path
+    const pattern = new RegExp(`^${source}$`);
     const existing = this.routes.find((route) => route.pattern.source === pattern.source);
     const methods = existing?.methods ?? new Set<string>();
     for (const m of Array.isArray(method) ? method : [method]) methods.add(m.toUpperCase());

@@ -22,6 +22,19 @@ export class MetricsService {
     return new Counter({ name, help, registers: [this.registry] });
   }
 
+  /** A counter whose total is kept by its owner and read when the metrics are scraped. */
+  counterOf(name: string, help: string, read: () => number): Counter {
+    return new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  }
+
   /** A gauge whose value is read when the metrics are scraped. */
   gauge(name: string, help: string, read: () => number | Promise<number>): Gauge {
     return new Gauge({

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DATABASES } from '../support/databases.js';
+import { readMetric } from '../support/metrics.js';
+import { createOrg, orgHeader } from '../support/orgs.js';
+import { ApiResponse, RequestOptions, TestApp } from '../support/test-app.js';
+import { developmentToken } from '../support/tokens.js';
+
+const LANE_METRIC = 'http_direct_lane_requests_total';
+/** Headers whose values differ from one answer to the next whichever way the request went. */
+const PER_ANSWER_HEADERS = new Set(['date', 'x-request-id']);
+/** Fastify closes the connection after a body it could not parse; the lane keeps it (it read the whole body). */
+const CONNECTION_HEADERS = new Set(['connection', 'keep-alive']);
+
+for (const database of DATABASES) {
+  describe(`the direct lane on ${database}: the hot reads answered before Fastify, byte for byte as Fastify answers them`, () => {
+    let app: TestApp;
+    let owner: string;
+    let orgOwnerOfOther: string;
+    let custom: string;
+    let inheriting: string;
+
+    before(async () => {
+      // requests logged one by one close the lane, so the level is pinned
+      app = await TestApp.start({ database, env: { LOG_LEVEL: 'warn' } });
+      owner = await developmentToken(app.config, { roles: ['IAM_OWNER'] });
+      custom = await createOrg(app, owner, 'Lane custom');
+      inheriting = await createOrg(app, owner, 'Lane inheriting');
+      const added = await app.request('POST', '/management/v1/policies/login/second_factors', { token: owner, body: { type: 'SECOND_FACTOR_TYPE_OTP_EMAIL' }, headers: orgHeader(custom) });
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      orgOwnerOfOther = await developmentToken(app.config, { roles: ['ORG_OWNER'], org: inheriting });
+    });
+    after(() => app.close());
+
+    const cases = (): [string, string, string, RequestOptions][] => [
+      ['list 2FA of an org with a custom policy', 'POST', '/management/v1/policies/login/second_factors/_search', { token: owner, body: {}, headers: orgHeader(custom) }],
+      ['list passwordless of an inheriting org, no body', 'POST', '/management/v1/policies/login/multi_factors/_search', { token: owner, headers: orgHeader(inheriting) }],
+      ['GET login policy of an org', 'GET', '/management/v1/policies/login', { token: owner, headers: orgHeader(custom) }],
+      ['GET default login policy', 'GET', '/admin/v1/policies/login', { token: owner }],
+      ['admin list 2FA', 'POST', '/admin/v1/policies/login/second_factors/_search', { token: owner, body: { query: { limit: 5 } } }],
+      ['no token: 401', 'POST', '/admin/v1/policies/login/second_factors/_search', { body: {} }],
+      ['a forged token: 401', 'GET', '/admin/v1/policies/login', { token: `${owner.slice(0, -4)}AAAA` }],
+      ["another org's owner: 403", 'POST', '/management/v1/policies/login/second_factors/_search', { token: orgOwnerOfOther, body: {}, headers: orgHeader(custom) }],
+      ['an unknown org: 404', 'GET', '/management/v1/policies/login', { token: owner, headers: orgHeader('999999999999999999') }],
+      ['malformed JSON: 400', 'POST', '/management/v1/policies/login/second_factors/_search', { token: owner, rawBody: '{"query": ', headers: orgHeader(custom) }],
+      ['a body that is not an object: 400', 'POST', '/admin/v1/policies/login/multi_factors/_search', { token: owner, rawBody: '[1, 2]' }],
+    ];
+
+    it('answers every case as Fastify does (status, body, headers) and counts each answer it gave', async () => {
+      for (const [name, method, path, options] of cases()) {
+        const before = await readMetric(app.url, LANE_METRIC);
+        const onLane = await app.request(method, path, options);
+        assert.equal(await readMetric(app.url, LANE_METRIC), before + 1, `${name}: answered on the lane`);
+        // a request with an Origin header is left to Fastify (CORS answers are Fastify's)
+        const throughFastify = await app.request(method, path, { ...options, headers: { ...options.headers, origin: 'http://lane.test' } });
+        assert.equal(await readMetric(app.url, LANE_METRIC), before + 1, `${name}: with Origin, not on the lane`);
+        assertSameAnswer(name, onLane, throughFastify);
+      }
+    });
+
+    it('leaves a query string, a HEAD, a path with a trailing slash and a large body to Fastify, with the same answers', async () => {
+      const path = '/admin/v1/policies/login/second_factors/_search';
+      const before = await readMetric(app.url, LANE_METRIC);
+      const plain = await app.request('POST', path, { token: owner, body: {} });
+      const withQuery = await app.request('POST', `${path}?trace=1`, { token: owner, body: {} });
+      const large = await app.request('POST', path, { token: owner, body: { filler: 'x'.repeat(70 * 1024) } });
+      const head = await app.request('HEAD', '/admin/v1/policies/login', { token: owner });
+      const slash = await app.request('POST', `${path}/`, { token: owner, body: {} });
+      assert.equal(await readMetric(app.url, LANE_METRIC), before + 1, 'only the plain request took the lane');
+      assertSameAnswer('query string', plain, withQuery);
+      assertSameAnswer('large body', plain, large);
+      assert.equal(head.status, 200);
+      assert.equal(slash.status, 404, 'Fastify does not ignore a trailing slash, and neither does the lane');
+    });
+
+    it('shows a change made through a write on the next read on the lane', async () => {
+      for (const [round, add] of [true, false, true, false].entries()) {
+        const change = add
+          ? await app.request('POST', '/management/v1/policies/login/second_factors', { token: owner, body: { type: 'SECOND_FACTOR_TYPE_OTP_SMS' }, headers: orgHeader(custom) })
+          : await app.request('DELETE', '/management/v1/policies/login/second_factors/SECOND_FACTOR_TYPE_OTP_SMS', { token: owner, headers: orgHeader(custom) });
+        assert.equal(change.status, 200, JSON.stringify(change.body));
+        const listed = await app.request('POST', '/management/v1/policies/login/second_factors/_search', { token: owner, body: {}, headers: orgHeader(custom) });
+        assert.equal(listed.body.result.includes('SECOND_FACTOR_TYPE_OTP_SMS'), add, `round ${round}`);
+      }
+    });
+  });
+}
+
+function assertSameAnswer(name: string, lane: ApiResponse, fastify: ApiResponse): void {
+  assert.equal(lane.status, fastify.status, `${name}: status`);
+  assert.deepEqual(lane.body, fastify.body, `${name}: body`);
+  const headers = (response: ApiResponse) =>
+    Object.fromEntries([...response.headers].filter(([header]) => !PER_ANSWER_HEADERS.has(header) && !CONNECTION_HEADERS.has(header)));
+  assert.deepEqual(headers(lane), headers(fastify), `${name}: headers`);
+  assert.match(lane.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/, `${name}: a request id`);
+}
