@@ -54,7 +54,11 @@ export class MysqlDatabase extends SqlDatabase {
   }
 
   protected async attempt<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    const tx = new BufferedTransaction((sql, params) => this.read(sql, params));
+    // a command's state is a keyed read too: the commands that arrive together read theirs in one statement
+    const tx = new BufferedTransaction(
+      (sql, params) => this.read(sql, params),
+      (read, scope, key) => this.coalescer.read(read, scope, key),
+    );
     const result = await work(tx);
     const writes = tx.statements();
     if (writes.length > 0) await this.commits.commit(writes);

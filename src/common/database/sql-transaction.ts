@@ -1,3 +1,4 @@
+import { KeyedRead, rowForKey } from './keyed-read.js';
 import { SqlParam, SqlRow, SqlStatement } from './sql.js';
 
 /**
@@ -11,22 +12,33 @@ import { SqlParam, SqlRow, SqlStatement } from './sql.js';
  */
 export interface SqlTransaction {
   read<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
+  /** The row of a keyed read (the database may answer it together with other units' reads of the same kind). */
+  readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined>;
   write(sql: string, params?: readonly SqlParam[]): void;
   writeLast(sql: string, params?: readonly SqlParam[]): void;
 }
+
+/** How a transaction's keyed reads are answered. */
+export type KeyedReader = (read: KeyedRead, scope: readonly SqlParam[], key: string) => Promise<SqlRow | undefined>;
 
 /** Collects a unit's writes while its reads go straight to the database. */
 export class BufferedTransaction implements SqlTransaction {
   private readonly writes: SqlStatement[] = [];
   private readonly lastWrites: SqlStatement[] = [];
 
-  constructor(private readonly readNow: (sql: string, params: readonly SqlParam[]) => Promise<SqlRow[]>) {}
+  constructor(
+    private readonly readNow: (sql: string, params: readonly SqlParam[]) => Promise<SqlRow[]>,
+    private readonly readKeyed: KeyedReader = async (read, scope, key) => rowForKey(await readNow(read.statement(1).sql, [...scope, key]), key),
+  ) {}
 
   read<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
-    if (this.writes.length > 0 || this.lastWrites.length > 0) {
-      throw new Error('a transaction read after its own writes: reads see the state before them, so read first');
-    }
+    this.assertNoWritesYet();
     return this.readNow(sql, params) as Promise<T[]>;
+  }
+
+  readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
+    this.assertNoWritesYet();
+    return this.readKeyed(read, scope, key);
   }
 
   write(sql: string, params: readonly SqlParam[] = []): void {
@@ -35,6 +47,12 @@ export class BufferedTransaction implements SqlTransaction {
 
   writeLast(sql: string, params: readonly SqlParam[] = []): void {
     this.lastWrites.push({ sql, params });
+  }
+
+  private assertNoWritesYet(): void {
+    if (this.writes.length > 0 || this.lastWrites.length > 0) {
+      throw new Error('a transaction read after its own writes: reads see the state before them, so read first');
+    }
   }
 
   /** The writes in the order they run. */

@@ -32,9 +32,15 @@ const ownOf = (pack: (alias: string) => string) =>
   new KeyedRead((ownerIds) => `SELECT p.owner_id AS ${ROW_KEY}, ${pack('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id IN (${ownerIds})`);
 const OWN_POLICY = ownOf(packedPolicy);
 const OWN_FACTORS = ownOf(packedFactors);
-const ORG_COMMAND_STATE =
-  `SELECT o.state AS org_state, ${STREAM_SEQUENCE_SQL} AS stream_sequence, ${packedPolicy('p')} AS packed FROM orgs o ` +
-  'LEFT JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id IN (o.id, ?) WHERE o.instance_id = ? AND o.id = ?';
+// what a command on an org decides on, one row per org: whether it is active, its stream's sequence, its own policy and the default
+const ORG_COMMAND_STATE = new KeyedRead(
+  (orgIds) =>
+    `SELECT o.id AS ${ROW_KEY}, o.state AS org_state, ` +
+    '(SELECT COALESCE(MAX(s.sequence), 0) FROM events s WHERE s.instance_id = o.instance_id AND s.aggregate_type = ? AND s.aggregate_id = o.id) AS stream_sequence, ' +
+    `${packedPolicy('own')} AS own_packed, ${packedPolicy('def')} AS default_packed FROM orgs o ` +
+    'LEFT JOIN login_policies def ON def.instance_id = o.instance_id AND def.owner_id = ? ' +
+    `LEFT JOIN login_policies own ON own.instance_id = o.instance_id AND own.owner_id = o.id WHERE o.instance_id = ? AND o.id IN (${orgIds})`,
+);
 const INSTANCE_COMMAND_STATE = `SELECT ${STREAM_SEQUENCE_SQL} AS stream_sequence, ${packedPolicy('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
 
 const INSERT_POLICY =
@@ -109,19 +115,16 @@ export class LoginPolicyRepository {
 
   /** Inside a command: everything it decides on, in one statement. */
   async commandState(tx: SqlTransaction, owner: PolicyOwner): Promise<PolicyCommandState> {
-    const stream = streamParams(aggregateOf(owner));
     if (owner.level.aggregateType === 'instance') {
-      const [row] = await tx.read(INSTANCE_COMMAND_STATE, [...stream, owner.instanceId, owner.ownerId]);
+      const [row] = await tx.read(INSTANCE_COMMAND_STATE, [...streamParams(aggregateOf(owner)), owner.instanceId, owner.ownerId]);
       return { orgActive: false, streamSequence: Number(row?.stream_sequence ?? 0), own: row ? unpackPolicy(String(row.packed)) : undefined };
     }
-    const rows = await tx.read(ORG_COMMAND_STATE, [...stream, owner.instanceId, owner.instanceId, owner.ownerId]);
-    // an org without any policy row joined (none can be: the default always exists) packs to nothing
-    const policies = rows.filter((row) => typeof row.packed === 'string' && row.packed !== '').map((row) => unpackPolicy(String(row.packed)));
+    const row = await tx.readByKey(ORG_COMMAND_STATE, [owner.level.aggregateType, owner.instanceId, owner.instanceId], owner.ownerId);
     return {
-      orgActive: rows[0]?.org_state === 'active',
-      streamSequence: Number(rows[0]?.stream_sequence ?? 0),
-      own: policies.find((policy) => !policy.isDefault),
-      instanceDefault: policies.find((policy) => policy.isDefault),
+      orgActive: row?.org_state === 'active',
+      streamSequence: Number(row?.stream_sequence ?? 0),
+      own: unpackedIfAny(row?.own_packed),
+      instanceDefault: unpackedIfAny(row?.default_packed),
     };
   }
 
@@ -182,6 +185,11 @@ export class LoginPolicyRepository {
 
 function ifActive<T>(row: SqlRow | undefined, unpack: (packed: string) => T): Found<T> {
   return row?.org_state === 'active' ? { orgActive: true, policy: unpack(String(row.packed)) } : { orgActive: false };
+}
+
+/** A packed policy column of a LEFT JOIN: a row that was not there packs to nothing (NULL, or '' where CONCAT_WS skips every NULL). */
+function unpackedIfAny(packed: unknown): LoginPolicyState | undefined {
+  return typeof packed === 'string' && packed !== '' ? unpackPolicy(packed) : undefined;
 }
 
 function factorList(types: number[]): string {
