@@ -58,6 +58,60 @@ for (const database of DATABASES) {
       }
     });
 
+    const MANAGEMENT_2FA = '/management/v1/policies/login/second_factors';
+    const ADMIN_MFA = '/admin/v1/policies/login/multi_factors';
+    const refusedWrites = (): [string, string, string, RequestOptions][] => [
+      ['add a factor already there: 409', 'POST', MANAGEMENT_2FA, { token: owner, body: { type: 'SECOND_FACTOR_TYPE_OTP_EMAIL' }, headers: orgHeader(custom) }],
+      ['add UNSPECIFIED: 400', 'POST', MANAGEMENT_2FA, { token: owner, body: { type: 'SECOND_FACTOR_TYPE_UNSPECIFIED' }, headers: orgHeader(custom) }],
+      ['add an unknown name: 400', 'POST', MANAGEMENT_2FA, { token: owner, body: { type: 'NOPE' }, headers: orgHeader(custom) }],
+      ['add without a body: 400', 'POST', MANAGEMENT_2FA, { token: owner, headers: orgHeader(custom) }],
+      ['add with a body that is not an object: 400', 'POST', MANAGEMENT_2FA, { token: owner, rawBody: '"x"', headers: orgHeader(custom) }],
+      ['remove a factor not there: 404', 'DELETE', `${MANAGEMENT_2FA}/SECOND_FACTOR_TYPE_OTP_SMS`, { token: owner, headers: orgHeader(custom) }],
+      ['remove an unknown name: 400', 'DELETE', `${MANAGEMENT_2FA}/NOPE`, { token: owner, headers: orgHeader(custom) }],
+      ["remove in another org's policy: 403", 'DELETE', `${MANAGEMENT_2FA}/SECOND_FACTOR_TYPE_OTP_EMAIL`, { token: orgOwnerOfOther, headers: orgHeader(custom) }],
+      ['add without a token: 401', 'POST', ADMIN_MFA, { body: { type: 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION' } }],
+      ['admin add a factor already there: 409', 'POST', ADMIN_MFA, { token: owner, body: { type: 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION' } }],
+      ['admin remove type 0: 400', 'DELETE', `${ADMIN_MFA}/0`, { token: owner }],
+    ];
+
+    it('refuses every bad write as Fastify does, with nothing written', async () => {
+      const before = await app.request('GET', '/management/v1/policies/login', { token: owner, headers: orgHeader(custom) });
+      for (const [name, method, path, options] of refusedWrites()) {
+        const count = await readMetric(app.url, LANE_METRIC);
+        const onLane = await app.request(method, path, options);
+        assert.ok(onLane.status >= 400, `${name}: refused (${onLane.status})`);
+        const throughFastify = await app.request(method, path, { ...options, headers: { ...options.headers, origin: 'http://lane.test' } });
+        assert.equal(await readMetric(app.url, LANE_METRIC), count + 1, `${name}: once on the lane`);
+        assertSameAnswer(name, onLane, throughFastify);
+      }
+      const after = await app.request('GET', '/management/v1/policies/login', { token: owner, headers: orgHeader(custom) });
+      assert.deepEqual(after.body, before.body, 'no refused write changed the policy');
+    });
+
+    it('makes the same changes as Fastify: add on the lane, remove through Fastify, and the other way round', async () => {
+      const change = (method: string, path: string, options: RequestOptions, viaFastify: boolean) =>
+        app.request(method, path, viaFastify ? { ...options, headers: { ...options.headers, origin: 'http://lane.test' } } : options);
+      const shapes: string[][] = [];
+      for (const viaFastify of [false, true]) {
+        const count = await readMetric(app.url, LANE_METRIC);
+        const added = await change('POST', MANAGEMENT_2FA, { token: owner, body: { type: 'SECOND_FACTOR_TYPE_OTP_SMS' }, headers: orgHeader(custom) }, viaFastify);
+        const removed = await change('DELETE', `${MANAGEMENT_2FA}/SECOND_FACTOR_TYPE_OTP_SMS`, { token: owner, headers: orgHeader(custom) }, !viaFastify);
+        assert.equal(await readMetric(app.url, LANE_METRIC), count + 1, 'one of the two on the lane');
+        for (const answer of [added, removed]) assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        assert.equal(Number(removed.body.details.sequence), Number(added.body.details.sequence) + 1);
+        assert.equal(added.body.details.resourceOwner, custom);
+        shapes.push([added, removed].map((answer) => Object.keys(answer.body.details).sort().join(',')));
+      }
+      assert.deepEqual(shapes[0], shapes[1], 'an add and a remove answer the same fields whichever way they went');
+      // the number form of a path enum, and a percent-encoded name (left to Fastify), mean the same factor
+      const count = await readMetric(app.url, LANE_METRIC);
+      const byNumber = await app.request('DELETE', `${ADMIN_MFA}/1`, { token: owner });
+      const encoded = await app.request('DELETE', `${ADMIN_MFA}/MULTI_FACTOR_TYPE_U2F_WITH%5FVERIFICATION`, { token: owner });
+      assert.equal(await readMetric(app.url, LANE_METRIC), count + 1, 'the encoded name went to Fastify');
+      assert.equal(byNumber.status, 200, JSON.stringify(byNumber.body));
+      assert.equal(encoded.status, 404, 'already removed by number');
+    });
+
     it('leaves a query string, a HEAD, a path with a trailing slash and a large body to Fastify, with the same answers', async () => {
       const path = '/admin/v1/policies/login/second_factors/_search';
       const before = await readMetric(app.url, LANE_METRIC);

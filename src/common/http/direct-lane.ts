@@ -15,8 +15,9 @@ const LANE_BODY_LIMIT_BYTES = 64 * 1024;
  * shutdown, middleware), its reply object and its serializer cost more than the whole read on
  * the hot path; the lane answers the same bytes for a fraction of that.
  *
- * Only plain requests take the lane: the exact path of a direct route with no query string, a
- * body of known length up to 64 KiB, no `Origin` (CORS answers belong to Fastify), no `Expect`.
+ * Only plain requests take the lane: the exact path of a direct route with no query string and
+ * no percent-encoded parameter, a body of known length up to 64 KiB, no `Origin` (CORS answers
+ * belong to Fastify), no `Expect`.
  * Everything else, and everything while the server is closing or requests are logged one by one,
  * goes to Fastify, where the same route is still served directly from a hook.
  */
@@ -53,8 +54,11 @@ export class DirectLane {
 
   private take(request: IncomingMessage, response: ServerResponse): boolean {
     if (!this.open) return false;
-    const route = this.routes.route(`${request.method} ${request.url}`);
-    if (route === undefined) return false;
+    const found = this.routes.match(request.method as string, request.url as string);
+    if (found === undefined) return false;
+    const { route, params } = found;
+    // percent-encoded parameters are decoded by Fastify's router: left to it
+    if (params !== undefined && Object.values(params).some((value) => value.includes('%'))) return false;
     const headers = request.headers;
     if (headers.origin !== undefined || headers.expect !== undefined || headers['transfer-encoding'] !== undefined) return false;
     const length = headers['content-length'];
@@ -63,7 +67,7 @@ export class DirectLane {
     if (length === undefined || length === '0' || request.method === 'GET') {
       // Fastify does not read the body of a GET, nor wait for an empty one
       request.resume();
-      this.serve(route, request, response, undefined);
+      this.serve(route, request, response, undefined, params);
       return true;
     }
     const chunks: Buffer[] = [];
@@ -74,20 +78,20 @@ export class DirectLane {
       try {
         body = parseJsonBody(text);
       } catch (error) {
-        laneExchange(this.routes, request, response, undefined).fail(error);
+        laneExchange(this.routes, request, response, undefined, params).fail(error);
         return;
       }
-      this.serve(route, request, response, body);
+      this.serve(route, request, response, body, params);
     });
     return true;
   }
 
-  private serve(route: ServedRoute, request: IncomingMessage, response: ServerResponse, body: unknown): void {
-    this.routes.serve(route, laneExchange(this.routes, request, response, body));
+  private serve(route: ServedRoute, request: IncomingMessage, response: ServerResponse, body: unknown, params: Record<string, string> | undefined): void {
+    this.routes.serve(route, laneExchange(this.routes, request, response, body, params));
   }
 }
 
-function laneExchange(routes: DirectRoutes, request: IncomingMessage, response: ServerResponse, body: unknown): DirectExchange {
+function laneExchange(routes: DirectRoutes, request: IncomingMessage, response: ServerResponse, body: unknown, params: Record<string, string> | undefined): DirectExchange {
   const requestId = randomUUID();
   const send = (status: number, json: string) => {
     response.writeHead(status, { 'x-request-id': requestId, 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json) });
@@ -96,6 +100,7 @@ function laneExchange(routes: DirectRoutes, request: IncomingMessage, response: 
   return {
     header: (name) => firstText(request.headers[name]),
     body,
+    param: (name) => params?.[name],
     answer: send,
     fail: (error) => {
       const status = httpErrorStatus(routes.logger, error, `${request.method} ${request.url}`, requestId);

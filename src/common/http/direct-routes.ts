@@ -1,4 +1,4 @@
-import { INestApplication, Logger, RequestMethod, SetMetadata, Type } from '@nestjs/common';
+import { ArgumentMetadata, INestApplication, Logger, PipeTransform, RequestMethod, SetMetadata, Type } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
@@ -9,28 +9,44 @@ import { callerOf, credentialsFrom, firstText, targetOrgOf } from '../auth/calle
 import { RequiredPermission } from '../auth/route-access.decorator.js';
 import { answerHttpError } from '../errors/error.filter.js';
 import { bodyObject, declaresRules } from '../validation/request-body.js';
+import { RequestValidationPipe } from '../validation/request-validation.pipe.js';
 
 const DIRECT_ROUTE_KEY = 'http:direct-route';
 /** What Fastify sends with a JSON-serialized object. */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
- * Serves a read of the hot path without Nest's per-request machinery (execution context, guard
- * and pipe consumers, parameter factories, interceptors): the same access rule, body rule, handler
- * and error answer as through Nest. Most such requests do not even reach Fastify (see
- * direct-lane.ts); the others are answered from a Fastify hook. Only for handlers whose parameters
- * are `@TargetOrg()`, `@Caller()` and a `@Body()` of a class without rules; anything else stops
- * start-up. Global interceptors, if ever added, do not see these routes.
+ * Serves a route of the hot path (the reads, and the factor changes that come in bursts) without
+ * Nest's per-request machinery (execution context, guard and pipe consumers, parameter
+ * factories, interceptors): the same access rule, validation, handler and error answer as
+ * through Nest, in the same order (access, then the body's and the path's rules). Most such
+ * requests do not even reach Fastify (see direct-lane.ts); the others are answered from a Fastify
+ * hook. Only for handlers whose parameters are `@TargetOrg()`, `@Caller()`, `@Body()` (checked by
+ * the global RequestValidationPipe, as through Nest) and `@Param(name, ...pipes)`; anything else
+ * stops start-up. Global interceptors, if ever added, do not see these routes.
  */
 export const DirectRoute = (): MethodDecorator => SetMetadata(DIRECT_ROUTE_KEY, true);
 
-type Argument = { kind: 'body'; requestName: string } | { kind: 'caller' } | { kind: 'targetOrg' };
+type Argument =
+  | { kind: 'body'; metatype: Type; validated: boolean }
+  | { kind: 'param'; name: string; metatype: Type | undefined; pipes: PipeTransform[] }
+  | { kind: 'caller' }
+  | { kind: 'targetOrg' };
+
+/** A route with path parameters, as its path's segments (`:name` for a parameter). */
+interface ParameterisedRoute {
+  method: string;
+  segments: string[];
+  route: ServedRoute;
+}
 
 export interface ServedRoute {
   instance: object;
   handler: (...args: unknown[]) => unknown;
   required: RequiredPermission;
   args: Argument[];
+  /** Whether every argument is known without waiting (no validation, no parameter pipe). */
+  immediate: boolean;
   status: number;
 }
 
@@ -38,6 +54,8 @@ export interface ServedRoute {
 export interface DirectExchange {
   header(name: string): string | undefined;
   readonly body: unknown;
+  /** A path parameter, decoded. */
+  param(name: string): string | undefined;
   /** Sends `json` with `status`, as Fastify sends a JSON-serialized object. */
   answer(status: number, json: string): void;
   /** Answers a failure in the one error shape. */
@@ -51,6 +69,7 @@ export interface DirectExchange {
 export class DirectRoutes {
   readonly logger = new Logger('DirectRoutes');
   private readonly routes = new Map<string, ServedRoute>();
+  private readonly parameterised: ParameterisedRoute[] = [];
   private readonly serialized = new WeakMap<object, string>();
   private access?: AccessPolicy;
 
@@ -63,9 +82,26 @@ export class DirectRoutes {
     });
   }
 
-  /** The route at `METHOD /path` (a path as Fastify declares it, or a request path without parameters). */
-  route(key: string): ServedRoute | undefined {
-    return this.routes.get(key);
+  /**
+   * The route a request path names, and its path parameters as they stand in the path (the
+   * caller decodes them). Undefined when no direct route has that path.
+   */
+  match(method: string, path: string): { route: ServedRoute; params?: Record<string, string> } | undefined {
+    const route = this.routes.get(`${method} ${path}`);
+    if (route !== undefined) return { route };
+    if (this.parameterised.length === 0) return undefined;
+    const segments = path.split('/');
+    for (const candidate of this.parameterised) {
+      if (candidate.method !== method || candidate.segments.length !== segments.length) continue;
+      const params: Record<string, string> = {};
+      const matches = candidate.segments.every((segment, i) => {
+        if (!segment.startsWith(':')) return segment === segments[i];
+        params[segment.slice(1)] = segments[i];
+        return segments[i] !== '';
+      });
+      if (matches) return { route: candidate.route, params };
+    }
+    return undefined;
   }
 
   /** Finds the `@DirectRoute()` handlers of the initialised application. */
@@ -84,8 +120,14 @@ export class DirectRoutes {
         const where = `${controller.name}.${name}`;
         const required = accessDeclaration(reflector, handler, controller);
         if (!required || required === 'public') throw new Error(`${where}: a direct route must declare its permission`);
-        const route: ServedRoute = { instance, handler, required, args: argumentsOf(controller, name, where), status: statusOf(handler) };
-        for (const key of routeKeys(controller, handler)) this.routes.set(key, route);
+        const args = argumentsOf(controller, name, where);
+        const immediate = args.every((arg) => arg.kind === 'caller' || arg.kind === 'targetOrg' || (arg.kind === 'body' && !arg.validated));
+        const route: ServedRoute = { instance, handler, required, args, immediate, status: statusOf(handler) };
+        for (const key of routeKeys(controller, handler)) {
+          this.routes.set(key, route);
+          const [method, path] = key.split(' ');
+          if (path.includes('/:')) this.parameterised.push({ method, segments: path.split('/'), route });
+        }
       }
     }
     this.logger.debug(`served directly: ${[...this.routes.keys()].join(', ')}`);
@@ -103,14 +145,51 @@ export class DirectRoutes {
 
   private invoke(route: ServedRoute, admitted: Admitted, exchange: DirectExchange): void {
     try {
-      const args = route.args.map((arg) => (arg.kind === 'body' ? bodyObject(exchange.body, arg.requestName) : arg.kind === 'caller' ? admitted.caller : admitted.targetOrgId));
-      Promise.resolve(route.handler.apply(route.instance, args)).then(
-        (result) => exchange.answer(route.status, this.json(result)),
+      if (route.immediate) {
+        this.run(route, route.args.map((arg) => this.immediateArgument(arg, admitted, exchange)), exchange);
+        return;
+      }
+      Promise.all(route.args.map((arg) => this.argument(arg, admitted, exchange))).then(
+        (args) => this.run(route, args, exchange),
         (error: unknown) => exchange.fail(error),
       );
     } catch (error) {
       exchange.fail(error);
     }
+  }
+
+  private run(route: ServedRoute, args: unknown[], exchange: DirectExchange): void {
+    Promise.resolve(route.handler.apply(route.instance, args)).then(
+      (result) => exchange.answer(route.status, this.json(result)),
+      (error: unknown) => exchange.fail(error),
+    );
+  }
+
+  private immediateArgument(arg: Argument, admitted: Admitted, exchange: DirectExchange): unknown {
+    switch (arg.kind) {
+      case 'caller':
+        return admitted.caller;
+      case 'targetOrg':
+        return admitted.targetOrgId;
+      case 'body':
+        return bodyObject(exchange.body, arg.metatype.name);
+      default:
+        throw new Error(`a ${arg.kind} argument needs its pipes`);
+    }
+  }
+
+  /** An argument as Nest would pass it: the body through the global validation pipe, a path parameter through its pipes. */
+  private async argument(arg: Argument, admitted: Admitted, exchange: DirectExchange): Promise<unknown> {
+    if (arg.kind === 'body' && arg.validated) {
+      return VALIDATION.transform(exchange.body, { type: 'body', metatype: arg.metatype, data: undefined });
+    }
+    if (arg.kind === 'param') {
+      let value: unknown = exchange.param(arg.name);
+      const metadata: ArgumentMetadata = { type: 'param', metatype: arg.metatype, data: arg.name };
+      for (const pipe of arg.pipes) value = await pipe.transform(value, metadata);
+      return value;
+    }
+    return this.immediateArgument(arg, admitted, exchange);
   }
 
   /**
@@ -125,10 +204,14 @@ export class DirectRoutes {
   }
 }
 
+/** The pipe Nest applies to every body (APP_PIPE): the same class, so the same rules and errors. */
+const VALIDATION = new RequestValidationPipe();
+
 function fastifyExchange(logger: Logger, request: FastifyRequest, reply: FastifyReply): DirectExchange {
   return {
     header: (name) => firstText(request.headers[name]),
     body: request.body,
+    param: (name) => (request.params as Record<string, string> | undefined)?.[name],
     answer: (status, json) => void reply.code(status).type(JSON_CONTENT_TYPE).send(json),
     fail: (error) => answerHttpError(logger, error, request, reply),
   };
@@ -136,20 +219,26 @@ function fastifyExchange(logger: Logger, request: FastifyRequest, reply: Fastify
 
 /** What each parameter of the handler is; start-up stops on one a direct route cannot fill. */
 function argumentsOf(controller: Type, method: string, where: string): Argument[] {
-  const metadata = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { index: number; factory?: unknown }>;
+  const metadata = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
+    string,
+    { index: number; factory?: unknown; data?: unknown; pipes?: (PipeTransform | Type<PipeTransform>)[] }
+  >;
   const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as Type[];
   const args: Argument[] = [];
-  for (const [key, { index, factory }] of Object.entries(metadata)) {
+  for (const [key, { index, factory, data, pipes = [] }] of Object.entries(metadata)) {
     if (key.startsWith(`${RouteParamtypes.BODY}:`)) {
       const type = types[index];
-      if (!type || declaresRules(type)) throw new Error(`${where}: a direct route's body must be a class without rules`);
-      args[index] = { kind: 'body', requestName: type.name };
+      if (!type || data !== undefined || pipes.length > 0) throw new Error(`${where}: a direct route's body must be the whole body, of a class, without pipes of its own`);
+      args[index] = { kind: 'body', metatype: type, validated: declaresRules(type) };
+    } else if (key.startsWith(`${RouteParamtypes.PARAM}:`)) {
+      if (typeof data !== 'string' || pipes.some((pipe) => typeof pipe === 'function')) throw new Error(`${where}: a direct route's @Param needs a name and pipe instances`);
+      args[index] = { kind: 'param', name: data, metatype: types[index], pipes: pipes as PipeTransform[] };
     } else if (factory === callerOf) {
       args[index] = { kind: 'caller' };
     } else if (factory === targetOrgOf) {
       args[index] = { kind: 'targetOrg' };
     } else {
-      throw new Error(`${where}: a direct route takes only @TargetOrg(), @Caller() and @Body() (found ${key})`);
+      throw new Error(`${where}: a direct route takes only @TargetOrg(), @Caller(), @Body() and @Param() (found ${key})`);
     }
   }
   if (args.length !== types.length || args.includes(undefined as unknown as Argument)) throw new Error(`${where}: every parameter of a direct route needs a decorator`);

@@ -76,6 +76,7 @@ export class InstancePolicyController {
   @Post('second_factors')
   @HttpCode(200)
   @Permission('iam.policy.write')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'AdminService_AddSecondFactorToLoginPolicy',
     summary: 'Add a second factor to the default login policy',
@@ -90,6 +91,7 @@ export class InstancePolicyController {
 
   @Delete('second_factors/:type')
   @Permission('iam.policy.write')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'AdminService_RemoveSecondFactorFromLoginPolicy',
     summary: 'Remove a second factor from the default login policy',
@@ -123,6 +125,7 @@ export class InstancePolicyController {
   @Post('multi_factors')
   @HttpCode(200)
   @Permission('iam.policy.write')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'AdminService_AddMultiFactorToLoginPolicy',
     summary: 'Add a multi factor to the default login policy',
@@ -137,6 +140,7 @@ export class InstancePolicyController {
 
   @Delete('multi_factors/:type')
   @Permission('iam.policy.write')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'AdminService_RemoveMultiFactorFromLoginPolicy',
     summary: 'Remove a multi factor from the default login policy',

@@ -126,6 +126,7 @@ export class OrgPolicyController {
   @Post('login/second_factors')
   @HttpCode(200)
   @OrgPermission('policy.write')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'ManagementService_AddSecondFactorToLoginPolicy',
     summary: 'Add a second factor to the org',
@@ -143,6 +144,7 @@ export class OrgPolicyController {
 
   @Delete('login/second_factors/:type')
   @OrgPermission('policy.write')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'ManagementService_RemoveSecondFactorFromLoginPolicy',
     summary: 'Remove a second factor from the org',
@@ -176,6 +178,7 @@ export class OrgPolicyController {
   @Post('login/multi_factors')
   @HttpCode(200)
   @OrgPermission('policy.write')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'ManagementService_AddMultiFactorToLoginPolicy',
     summary: 'Add a multi factor to the org',
@@ -193,6 +196,7 @@ export class OrgPolicyController {
 
   @Delete('login/multi_factors/:type')
   @OrgPermission('policy.write')
+  @DirectRoute()
   @ApiOperation({
     operationId: 'ManagementService_RemoveMultiFactorFromLoginPolicy',
     summary: 'Remove a multi factor from the org',
