@@ -22,6 +22,22 @@ describe('the verified-token cache', () => {
     assert.equal(cache.get('d', 0), 1);
   });
 
+  it('answers only for the very value stored: one that ends the same but differs before is not a hit', () => {
+    const cache = new VerifiedTokenCache<string>(10);
+    const signature = 'S'.repeat(300);
+    const stored = `Bearer header.payloadOfAlice.${signature}`;
+    const forged = `Bearer header.payloadOfMallory.${signature}`;
+    cache.set(stored, 'alice', Infinity);
+    assert.equal(cache.get(forged, 0), undefined, 'same signature end, another payload');
+    assert.equal(cache.get(stored, 0), 'alice', 'the stored entry is still there');
+    cache.set(forged, 'mallory', Infinity);
+    assert.equal(cache.get(stored, 0), undefined, 'the later value took the slot');
+    assert.equal(cache.get(forged, 0), 'mallory');
+    assert.equal(cache.get('short', 0), undefined);
+    cache.set('short', 'short value', Infinity);
+    assert.equal(cache.get('short', 0), 'short value');
+  });
+
   it('keeps nothing with capacity 0', () => {
     const cache = new VerifiedTokenCache<number>(0);
     cache.set('a', 1, Infinity);
