@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { DATABASES } from '../support/databases.js';
 import { readMetric } from '../support/metrics.js';
@@ -125,6 +126,25 @@ for (const database of DATABASES) {
       assertSameAnswer('large body', plain, large);
       assert.equal(head.status, 200);
       assert.equal(slash.status, 404, 'Fastify does not ignore a trailing slash, and neither does the lane');
+    });
+
+    it('lets a client go away in the middle of a body, and answers the next one', async () => {
+      const { port } = new URL(app.url);
+      const count = await readMetric(app.url, LANE_METRIC);
+      await new Promise<void>((done, fail) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(
+            'POST /admin/v1/policies/login/second_factors/_search HTTP/1.1\r\nHost: lane.test\r\n' +
+              `authorization: Bearer ${owner}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"query":`,
+            () => setTimeout(() => socket.destroy(), 50),
+          );
+        });
+        socket.on('close', () => done());
+        socket.on('error', fail);
+      });
+      assert.equal(await readMetric(app.url, LANE_METRIC), count + 1, 'the half-sent request was on the lane');
+      const next = await app.request('POST', '/admin/v1/policies/login/second_factors/_search', { token: owner, body: {} });
+      assert.equal(next.status, 200);
     });
 
     it('shows a change made through a write on the next read on the lane', async () => {
