@@ -37,7 +37,8 @@ function busSummary(config: AppConfig): string {
   return `${config.bus.transport} at ${url.toString()} (events${config.bus.serveRequests ? ' and API requests' : ''})`;
 }
 
-main().catch((error: unknown) => {
+/** Resolves once the service listens (src/start.ts then writes the code cache). */
+export const started = main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {

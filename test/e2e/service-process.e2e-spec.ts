@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -51,7 +51,8 @@ describe('the service as a process (npm start, npm run token)', () => {
   });
 
   it('npm start runs the bundle, which serves the committed OpenAPI document and names request types in errors as the sources do', async () => {
-    assert.equal(startCommand().script, 'dist/service.js');
+    // the launcher runs dist/service.js from V8's code cache, which it keeps beside the bundle
+    assert.equal(startCommand().script, 'dist/src/start.js');
     const port = await freePort();
     const service = await startService({ DATA_DIR: dataDir }, port);
     const inProcess = await TestApp.start();
@@ -74,6 +75,9 @@ describe('the service as a process (npm start, npm run token)', () => {
       assert.equal(sources.status, 400);
       assert.match(sources.body.message, /^invalid \w+Request\./);
       assert.deepEqual(await bundled.json(), sources.body);
+      const bundle = await stat('dist/service.js');
+      const cache = await readFile('dist/service.js.code-cache');
+      assert.equal(cache.subarray(0, cache.indexOf(10)).toString('latin1'), `${bundle.size}:${bundle.mtimeMs}`, 'a code cache made for this build');
     } finally {
       await inProcess.close();
       assert.equal(await stop(service), 0);
