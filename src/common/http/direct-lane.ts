@@ -81,17 +81,24 @@ export class DirectLane {
         laneExchange(this.routes, request, response, undefined, params).fail(error);
         return;
       }
-      this.serve(route, request, response, body, params);
+      this.serve(route, request, response, body, params, text);
     });
     return true;
   }
 
-  private serve(route: ServedRoute, request: IncomingMessage, response: ServerResponse, body: unknown, params: Record<string, string> | undefined): void {
-    this.routes.serve(route, laneExchange(this.routes, request, response, body, params));
+  private serve(route: ServedRoute, request: IncomingMessage, response: ServerResponse, body: unknown, params: Record<string, string> | undefined, bodyText?: string): void {
+    this.routes.serve(route, laneExchange(this.routes, request, response, body, params, bodyText));
   }
 }
 
-function laneExchange(routes: DirectRoutes, request: IncomingMessage, response: ServerResponse, body: unknown, params: Record<string, string> | undefined): DirectExchange {
+function laneExchange(
+  routes: DirectRoutes,
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: unknown,
+  params: Record<string, string> | undefined,
+  bodyText?: string,
+): DirectExchange {
   const requestId = randomUUID();
   const send = (status: number, json: string) => {
     response.writeHead(status, { 'x-request-id': requestId, 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json) });
@@ -100,6 +107,7 @@ function laneExchange(routes: DirectRoutes, request: IncomingMessage, response: 
   return {
     header: (name) => firstText(request.headers[name]),
     body,
+    bodyText,
     param: (name) => params?.[name],
     answer: send,
     fail: (error) => {

@@ -10,6 +10,7 @@ import { RequiredPermission } from '../auth/route-access.decorator.js';
 import { answerHttpError } from '../errors/error.filter.js';
 import { bodyObject, declaresRules } from '../validation/request-body.js';
 import { RequestValidationPipe } from '../validation/request-validation.pipe.js';
+import { ValidatedBodyMemo } from '../validation/validated-body-memo.js';
 
 const DIRECT_ROUTE_KEY = 'http:direct-route';
 /** What Fastify sends with a JSON-serialized object. */
@@ -54,6 +55,8 @@ export interface ServedRoute {
 export interface DirectExchange {
   header(name: string): string | undefined;
   readonly body: unknown;
+  /** The body's text as it came, when the exchange read it itself (the lane does; Fastify parses its own). */
+  readonly bodyText?: string;
   /** A path parameter, decoded. */
   param(name: string): string | undefined;
   /** Sends `json` with `status`, as Fastify sends a JSON-serialized object. */
@@ -71,6 +74,7 @@ export class DirectRoutes {
   private readonly routes = new Map<string, ServedRoute>();
   private readonly parameterised: ParameterisedRoute[] = [];
   private readonly serialized = new WeakMap<object, string>();
+  private readonly validatedBodies = new ValidatedBodyMemo();
   private access?: AccessPolicy;
 
   install(fastify: FastifyInstance): void {
@@ -181,7 +185,10 @@ export class DirectRoutes {
   /** An argument as Nest would pass it: the body through the global validation pipe, a path parameter through its pipes. */
   private async argument(arg: Argument, admitted: Admitted, exchange: DirectExchange): Promise<unknown> {
     if (arg.kind === 'body' && arg.validated) {
-      return VALIDATION.transform(exchange.body, { type: 'body', metatype: arg.metatype, data: undefined });
+      const known = this.validatedBodies.get(arg.metatype, exchange.bodyText);
+      if (known !== undefined) return known;
+      const validated = await VALIDATION.transform(exchange.body, { type: 'body', metatype: arg.metatype, data: undefined });
+      return this.validatedBodies.keep(arg.metatype, exchange.bodyText, validated);
     }
     if (arg.kind === 'param') {
       let value: unknown = exchange.param(arg.name);
