@@ -119,11 +119,13 @@ describe('two service processes on one MariaDB: what one process writes, the oth
     );
   });
 
-  it('450 events committed without a position are positioned at once, in sequence order, several statements to a pass', async () => {
+  it('450 events committed without a position are positioned at once, contiguously, in sequence order even where their times say otherwise, several statements to a pass', async () => {
     const [{ instanceId }] = await allEvents(services[0], token).then((events) => events as unknown as { instanceId: string }[]);
     const connection = await createConnection({ uri: database.url });
     try {
-      const rows = Array.from({ length: 450 }, (_, i) => [instanceId, 'org', 'bulk-aggregate', i + 1, 'org.policy.login.changed', '{}', 'test', 'bulk-aggregate', '2026-01-01 00:00:00.000']);
+      // stored by writers whose clocks disagree: each later event carries an earlier time
+      const at = (i: number) => new Date(Date.UTC(2026, 0, 1) - i * 1000).toISOString().replace('T', ' ').replace('Z', '');
+      const rows = Array.from({ length: 450 }, (_, i) => [instanceId, 'org', 'bulk-aggregate', i + 1, 'org.policy.login.changed', '{}', 'test', 'bulk-aggregate', at(i)]);
       await connection.query(
         'INSERT INTO events (instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner, created_at) VALUES ?',
         [rows],

@@ -8,13 +8,24 @@ import { EventSequencer } from './event-sequencer.service.js';
 import { AggregateRef, AppendedEvent, EventDraft, EventStream } from './stored-event.js';
 
 /**
- * A command's read names its aggregate's current sequence with this subquery (parameters:
- * `streamParams(aggregate)`), so the state and the sequence it was read at come in one
- * statement. It is one step down the aggregate's key (instance, type, id, sequence): the last
- * entry, not a scan.
+ * An aggregate's current sequence as an SQL expression (0 before its first event), from the
+ * columns or placeholders that name it. It is one step down the aggregate's key (instance, type,
+ * id, sequence): the last entry, not a scan. (MariaDB answers `MAX(sequence)` with one lookup only
+ * when the aggregate is named by constants; in a subquery correlated with an outer row it reads
+ * every event of the aggregate.)
  */
-export const STREAM_SEQUENCE_SQL =
-  '(SELECT COALESCE(MAX(s.sequence), 0) FROM events s WHERE s.instance_id = ? AND s.aggregate_type = ? AND s.aggregate_id = ?)';
+export function streamSequenceSql(instanceId: string, aggregateType: string, aggregateId: string): string {
+  return (
+    `COALESCE((SELECT s.sequence FROM events s WHERE s.instance_id = ${instanceId} AND s.aggregate_type = ${aggregateType} AND s.aggregate_id = ${aggregateId} ` +
+    'ORDER BY s.sequence DESC LIMIT 1), 0)'
+  );
+}
+
+/**
+ * A command's read names its aggregate's current sequence with this expression (parameters:
+ * `streamParams(aggregate)`), so the state and the sequence it was read at come in one statement.
+ */
+export const STREAM_SEQUENCE_SQL = streamSequenceSql('?', '?', '?');
 
 export function streamParams(aggregate: AggregateRef): SqlParam[] {
   return [aggregate.instanceId, aggregate.type, aggregate.id];

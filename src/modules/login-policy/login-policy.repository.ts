@@ -5,7 +5,7 @@ import { SqlDatabase } from '../../common/database/sql-database.js';
 import { toSqlTime } from '../../common/database/sql-time.js';
 import { memoByText } from '../../common/memo/read-memo.js';
 import { SqlTransaction } from '../../common/database/sql-transaction.js';
-import { STREAM_SEQUENCE_SQL, streamParams } from '../events/event-store.service.js';
+import { STREAM_SEQUENCE_SQL, streamParams, streamSequenceSql } from '../events/event-store.service.js';
 import { SETTINGS } from './login-policy-settings.js';
 import { FACTOR_KINDS, FactorLists, LoginPolicyState } from './login-policy.model.js';
 import { packedEither, packedFactors, packedPolicy, unpackFactors, unpackPolicy } from './packed-policy.js';
@@ -36,7 +36,7 @@ const OWN_FACTORS = ownOf(packedFactors);
 const ORG_COMMAND_STATE = new KeyedRead(
   (orgIds) =>
     `SELECT o.id AS ${ROW_KEY}, o.state AS org_state, ` +
-    '(SELECT COALESCE(MAX(s.sequence), 0) FROM events s WHERE s.instance_id = o.instance_id AND s.aggregate_type = ? AND s.aggregate_id = o.id) AS stream_sequence, ' +
+    `${streamSequenceSql('o.instance_id', '?', 'o.id')} AS stream_sequence, ` +
     `${packedPolicy('own')} AS own_packed, ${packedPolicy('def')} AS default_packed FROM orgs o ` +
     'LEFT JOIN login_policies def ON def.instance_id = o.instance_id AND def.owner_id = ? ' +
     `LEFT JOIN login_policies own ON own.instance_id = o.instance_id AND own.owner_id = o.id WHERE o.instance_id = ? AND o.id IN (${orgIds})`,
