@@ -147,6 +147,26 @@ for (const database of DATABASES) {
       assert.equal(next.status, 200);
     });
 
+    it('reads headers in any spelling, and headers sent twice, as Fastify does', async () => {
+      const { port } = new URL(app.url);
+      const path = '/management/v1/policies/login/second_factors/_search';
+      const variants: [string, string[]][] = [
+        ['names in capitals', [`AUTHORIZATION: Bearer ${owner}`, `X-Zitadel-OrgId: ${custom}`]],
+        ['the org twice (node joins the values)', [`authorization: Bearer ${owner}`, `x-zitadel-orgid: ${custom}`, `x-zitadel-orgid: ${inheriting}`]],
+        ['the token twice, the first one valid', [`authorization: Bearer ${owner}`, `Authorization: Bearer ${owner.slice(0, -4)}AAAA`, `x-zitadel-orgid: ${custom}`]],
+        ['the token twice, the first one forged', [`authorization: Bearer ${owner.slice(0, -4)}AAAA`, `authorization: Bearer ${owner}`, `x-zitadel-orgid: ${custom}`]],
+      ];
+      for (const [name, headers] of variants) {
+        const count = await readMetric(app.url, LANE_METRIC);
+        const onLane = await rawPost(Number(port), path, headers);
+        assert.equal(await readMetric(app.url, LANE_METRIC), count + 1, `${name}: answered on the lane`);
+        const throughFastify = await rawPost(Number(port), path, [...headers, 'Origin: http://lane.test']);
+        assert.equal(await readMetric(app.url, LANE_METRIC), count + 1, `${name}: with Origin, not on the lane`);
+        assert.equal(onLane.status, throughFastify.status, `${name}: status`);
+        assert.deepEqual(onLane.body, throughFastify.body, `${name}: body`);
+      }
+    });
+
     it('shows a change made through a write on the next read on the lane', async () => {
       for (const [round, add] of [true, false, true, false].entries()) {
         const change = add
@@ -156,6 +176,23 @@ for (const database of DATABASES) {
         const listed = await app.request('POST', '/management/v1/policies/login/second_factors/_search', { token: owner, body: {}, headers: orgHeader(custom) });
         assert.equal(listed.body.result.includes('SECOND_FACTOR_TYPE_OTP_SMS'), add, `round ${round}`);
       }
+    });
+  });
+}
+
+/** A POST of `{}` with exactly these header lines (names spelled and repeated as given), over a socket of its own. */
+function rawPost(port: number, path: string, headers: string[]): Promise<{ status: number; body: unknown }> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write([`POST ${path} HTTP/1.1`, 'Host: lane.test', 'Connection: close', 'Content-Type: application/json', 'Content-Length: 2', ...headers, '', '{}'].join('\r\n'));
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', fail);
+    socket.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head, body] = [text.slice(0, text.indexOf('\r\n\r\n')), text.slice(text.indexOf('\r\n\r\n') + 4)];
+      done({ status: Number(head.split(' ')[1]), body: JSON.parse(body) });
     });
   });
 }

@@ -59,9 +59,8 @@ export class DirectLane {
     const { route, params } = found;
     // percent-encoded parameters are decoded by Fastify's router: left to it
     if (params !== undefined && Object.values(params).some((value) => value.includes('%'))) return false;
-    const headers = request.headers;
-    if (headers.origin !== undefined || headers.expect !== undefined || headers['transfer-encoding'] !== undefined) return false;
-    const length = headers['content-length'];
+    if (headerOf(request, 'origin') !== undefined || headerOf(request, 'expect') !== undefined || headerOf(request, 'transfer-encoding') !== undefined) return false;
+    const length = headerOf(request, 'content-length');
     if (length !== undefined && !(Number(length) <= LANE_BODY_LIMIT_BYTES)) return false;
     this.served++;
     if (length === undefined || length === '0' || request.method === 'GET') {
@@ -105,7 +104,7 @@ function laneExchange(
     response.end(json);
   };
   return {
-    header: (name) => firstText(request.headers[name]),
+    header: (name) => headerOf(request, name),
     body,
     bodyText,
     param: (name) => params?.[name],
@@ -115,4 +114,21 @@ function laneExchange(
       send(status.httpStatus, JSON.stringify(status.body));
     },
   };
+}
+
+/**
+ * A request header (`name` in lower case) as `request.headers[name]` gives it, without building
+ * that object, which costs more than the lane's own work on a read: the raw list is scanned, and
+ * only a name that comes twice is left to node's rules (first one wins, or the values joined).
+ */
+function headerOf(request: IncomingMessage, name: string): string | undefined {
+  const raw = request.rawHeaders;
+  let found: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i];
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    if (found !== undefined) return firstText(request.headers[name]);
+    found = raw[i + 1];
+  }
+  return found;
 }
