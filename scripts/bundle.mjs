@@ -94,11 +94,11 @@ export async function bundle() {
     legalComments: 'external',
     sourcemap: 'linked',
     sourcesContent: false,
-    // ES modules bundled into CommonJS: import.meta as Node gives it to the file they now live in
     // import() becomes require(): src/start.ts runs the bundle from V8's code cache, and a script
     // compiled from the cache has lost node's dynamic-import hook (every package it imports that
     // way is CommonJS, or loads with require() on Node 20.19+)
     supported: { 'dynamic-import': false },
+    // ES modules bundled into CommonJS: import.meta as Node gives it to the file they now live in
     define: { 'import.meta.url': '__bundleUrl', 'import.meta.resolve': 'require.resolve' },
     banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
     plugins: [typeormCompatUsesTheBundledTypeorm, withoutPhoneNumberParsing],
