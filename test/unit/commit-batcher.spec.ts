@@ -8,8 +8,9 @@ class HeldCommits {
   readonly started: { writes: SqlStatement[]; finish: () => void }[] = [];
   readonly committed: string[] = [];
 
-  readonly commit = (writes: SqlStatement[]): Promise<void> =>
+  readonly commit = (units: SqlStatement[][]): Promise<void> =>
     new Promise((resolve, reject) => {
+      const writes = units.flat();
       this.started.push({
         writes,
         finish: () => {

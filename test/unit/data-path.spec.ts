@@ -12,9 +12,14 @@ import { SEED_SETTINGS } from '../../src/modules/login-policy/login-policy-setti
 import { unpackPolicy } from '../../src/modules/login-policy/packed-policy.js';
 
 describe('MySQL literals', () => {
-  it('write strings as utf8mb4 hex, so no quote or backslash ends them under any sql_mode', () => {
-    assert.equal(mysqlLiteral("a'b\\c"), `_utf8mb4 X'${Buffer.from("a'b\\c").toString('hex')}'`);
-    assert.equal(mysqlLiteral(''), "_utf8mb4 X''");
+  it('write strings with a quote, a backslash or anything beyond printable ASCII as utf8mb4 hex, so nothing ends them early under any sql_mode', () => {
+    for (const text of ["a'b", 'a\\b', 'Zürich', 'tab\there', 'nul\u0000']) assert.equal(mysqlLiteral(text), `_utf8mb4 X'${Buffer.from(text).toString('hex')}'`, text);
+  });
+
+  it('write plain ASCII strings between single quotes', () => {
+    assert.equal(mysqlLiteral('org.policy.login.secondfactor.added'), "'org.policy.login.secondfactor.added'");
+    assert.equal(mysqlLiteral('{"mfaType":4}'), `'{"mfaType":4}'`);
+    assert.equal(mysqlLiteral(''), "''");
     assert.equal(mysqlLiteral(42), '42');
     assert.equal(mysqlLiteral(null), 'NULL');
     assert.throws(() => mysqlLiteral(Number.NaN));

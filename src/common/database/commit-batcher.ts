@@ -1,7 +1,5 @@
-import { SqlStatement } from './sql.js';
-
-interface PendingCommit {
-  writes: SqlStatement[];
+interface PendingCommit<Unit> {
+  writes: Unit;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -17,16 +15,16 @@ export const MAX_UNITS_PER_BATCH = 64;
  * key. When a transaction of several units fails, none of it is kept and every unit is committed
  * again on its own, so each caller gets its own answer: committed, or the error of its own writes.
  */
-export class CommitBatcher {
-  private waiting: PendingCommit[] = [];
+export class CommitBatcher<Unit> {
+  private waiting: PendingCommit<Unit>[] = [];
   private inFlight = 0;
 
   constructor(
-    private readonly commitTogether: (writes: SqlStatement[]) => Promise<void>,
+    private readonly commitTogether: (units: Unit[]) => Promise<void>,
     private readonly maxInFlight: number,
   ) {}
 
-  commit(writes: SqlStatement[]): Promise<void> {
+  commit(writes: Unit): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ writes, resolve, reject });
       if (this.inFlight < this.maxInFlight) this.dispatch();
@@ -42,9 +40,9 @@ export class CommitBatcher {
     });
   }
 
-  private async run(batch: PendingCommit[]): Promise<void> {
+  private async run(batch: PendingCommit<Unit>[]): Promise<void> {
     try {
-      await this.commitTogether(batch.flatMap((unit) => unit.writes));
+      await this.commitTogether(batch.map((unit) => unit.writes));
       for (const unit of batch) unit.resolve();
     } catch (error) {
       if (batch.length === 1) {
@@ -54,7 +52,7 @@ export class CommitBatcher {
       // one unit's writes failed the whole transaction: commit each on its own
       await Promise.all(
         batch.map((unit) =>
-          this.commitTogether(unit.writes).then(
+          this.commitTogether([unit.writes]).then(
             () => unit.resolve(),
             (unitError: unknown) => unit.reject(unitError),
           ),

@@ -1,16 +1,18 @@
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2';
 import { CommitBatcher } from './commit-batcher.js';
 import { KeyedRead } from './keyed-read.js';
+import { mergedStatements } from './merged-statements.js';
+import { mysqlNumberedStatements } from './numbered-writes.js';
 import { inlineParams } from './mysql-literal.js';
 import { ReadCoalescer } from './read-coalescer.js';
 import { SqlParam, SqlRow, SqlStatement, SqlWriteResult } from './sql.js';
 import { SqlDatabase } from './sql-database.js';
-import { BufferedTransaction, SqlTransaction } from './sql-transaction.js';
+import { BufferedTransaction, SqlTransaction, UnitWrites } from './sql-transaction.js';
 
 /** Statements of one keyed read and scope running at once; the reads that arrive meanwhile wait for the next. */
 const KEYED_STATEMENTS_IN_FLIGHT = 2;
 /** Commits running at once; the units of work that arrive meanwhile are committed together in the next. */
-const COMMITS_IN_FLIGHT = 2;
+const COMMITS_IN_FLIGHT = 4;
 
 /**
  * MySQL/MariaDB through the mysql2 pool that TypeORM opened. Reads are prepared statements
@@ -27,7 +29,7 @@ export class MysqlDatabase extends SqlDatabase {
   readonly dialect = 'mysql' as const;
 
   private readonly coalescer = new ReadCoalescer((sql, params) => this.read(sql, params), KEYED_STATEMENTS_IN_FLIGHT);
-  private readonly commits = new CommitBatcher((writes) => this.commitNow(writes), COMMITS_IN_FLIGHT);
+  private readonly commits = new CommitBatcher<UnitWrites>((units) => this.commitNow(mergedStatements(units)), COMMITS_IN_FLIGHT);
 
   constructor(private readonly pool: Pool) {
     super();
@@ -60,8 +62,8 @@ export class MysqlDatabase extends SqlDatabase {
       (read, scope, key) => this.coalescer.read(read, scope, key),
     );
     const result = await work(tx);
-    const writes = tx.statements();
-    if (writes.length > 0) await this.commits.commit(writes);
+    const writes = tx.unitWrites();
+    if (writes.writes.length + writes.numbered.length > 0) await this.commits.commit(writes);
     return result;
   }
 
@@ -77,7 +79,7 @@ export class MysqlDatabase extends SqlDatabase {
     });
     return settled(connection, async () => {
       const result = await work(tx);
-      await query(connection, [...(started ? [] : ['START TRANSACTION']), ...tx.statements().map(inlineParams), 'COMMIT'].join(';\n'));
+      await query(connection, [...(started ? [] : ['START TRANSACTION']), ...tx.statements(mysqlNumberedStatements).map(inlineParams), 'COMMIT'].join(';\n'));
       return result;
     });
   }

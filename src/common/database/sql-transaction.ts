@@ -1,4 +1,5 @@
 import { KeyedRead, rowForKey } from './keyed-read.js';
+import { NumberedWrite } from './numbered-writes.js';
 import { SqlParam, SqlRow, SqlStatement } from './sql.js';
 
 /**
@@ -7,15 +8,22 @@ import { SqlParam, SqlRow, SqlStatement } from './sql.js';
  * Reads therefore see the state before the unit's own writes, on both engines; a read after a
  * write is a programming error and throws.
  *
- * Writes whose rows every command touches (the global event position) go `last`, so their locks
- * are held for the shortest time: only while the commit itself runs.
+ * Rows numbered from a counter that every command raises (the global event position) are written
+ * last, so the counter's lock is held for the shortest time: only while the commit itself runs.
  */
 export interface SqlTransaction {
   read<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
   /** The row of a keyed read (the database may answer it together with other units' reads of the same kind). */
   readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined>;
   write(sql: string, params?: readonly SqlParam[]): void;
-  writeLast(sql: string, params?: readonly SqlParam[]): void;
+  /** Rows that take the counter's next numbers at commit, after the unit's other writes. */
+  writeNumbered(write: NumberedWrite): void;
+}
+
+/** A unit's writes as stated: `numbered` run after `writes`. */
+export interface UnitWrites {
+  writes: SqlStatement[];
+  numbered: NumberedWrite[];
 }
 
 /** How a transaction's keyed reads are answered. */
@@ -24,7 +32,7 @@ export type KeyedReader = (read: KeyedRead, scope: readonly SqlParam[], key: str
 /** Collects a unit's writes while its reads go straight to the database. */
 export class BufferedTransaction implements SqlTransaction {
   private readonly writes: SqlStatement[] = [];
-  private readonly lastWrites: SqlStatement[] = [];
+  private readonly numbered: NumberedWrite[] = [];
 
   constructor(
     private readonly readNow: (sql: string, params: readonly SqlParam[]) => Promise<SqlRow[]>,
@@ -45,18 +53,23 @@ export class BufferedTransaction implements SqlTransaction {
     this.writes.push({ sql, params });
   }
 
-  writeLast(sql: string, params: readonly SqlParam[] = []): void {
-    this.lastWrites.push({ sql, params });
+  writeNumbered(write: NumberedWrite): void {
+    this.numbered.push(write);
   }
 
   private assertNoWritesYet(): void {
-    if (this.writes.length > 0 || this.lastWrites.length > 0) {
+    if (this.writes.length > 0 || this.numbered.length > 0) {
       throw new Error('a transaction read after its own writes: reads see the state before them, so read first');
     }
   }
 
-  /** The writes in the order they run. */
-  statements(): SqlStatement[] {
-    return [...this.writes, ...this.lastWrites];
+  /** The writes in the order they run, the numbered ones as the dialect writes them. */
+  statements(numberedStatements: (writes: NumberedWrite[]) => SqlStatement[]): SqlStatement[] {
+    return [...this.writes, ...numberedStatements(this.numbered)];
+  }
+
+  /** The writes, the numbered ones apart. */
+  unitWrites(): UnitWrites {
+    return { writes: [...this.writes], numbered: [...this.numbered] };
   }
 }

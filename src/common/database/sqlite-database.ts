@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { sqliteNumberedStatements } from './numbered-writes.js';
 import { SqlParam, SqlRow, SqlWriteResult } from './sql.js';
 import { SqliteChangeMarker } from './sqlite-change-marker.js';
 import { SqlDatabase } from './sql-database.js';
@@ -107,7 +108,7 @@ export class SqliteDatabase extends SqlDatabase {
       // reads on the writer see the units committed before and the ones earlier in this batch
       const tx = new BufferedTransaction((sql, params) => Promise.resolve(this.writerQuery(sql, params)));
       const result = await work(tx);
-      for (const { sql, params } of tx.statements()) this.writerQuery(sql, params);
+      for (const { sql, params } of tx.statements((writes) => writes.flatMap(sqliteNumberedStatements))) this.writerQuery(sql, params);
       return result;
     });
   }

@@ -9,8 +9,6 @@ import { errorText } from '../../common/errors/error-text.js';
 const IDLE_POLL_MS = 200;
 /** Events positioned per statement. */
 const CHUNK = 200;
-/** A pass waits this long first, so under load one pass positions the events of many commands. */
-const GATHER_MS = 2;
 
 interface PendingEvent {
   last_position?: number | string;
@@ -22,19 +20,16 @@ interface PendingEvent {
 }
 
 /**
- * Gives events their global position after they committed (MySQL; on SQLite, with one writer at
- * a time, a command takes its positions when it appends, and this has nothing to do).
+ * Gives a position to events that were committed without one (MySQL). Commands take their
+ * positions at commit (EventStore), but processes of the previous version stored events without
+ * a position and positioned them afterwards; while such a process runs beside this one (a rolling
+ * upgrade), or when one stopped before it positioned its last events, this positions them.
  *
- * Writers on MySQL commit in any order, so a position taken while a transaction is open could
- * become visible after a higher one. Writers therefore store events without a position, and a
- * sequencer transaction positions every committed one that has none, above all positions given
- * before, while holding the lock on the `event_positions` row; sequencer transactions (in any
- * process, on any node) thus commit one after the other, and an event never becomes visible
- * behind one with a higher position. Per aggregate, positions follow the sequence. With a bus,
- * the positioned events enter the outbox in the same transaction.
- *
- * It runs after each local command, every 200 ms for the commits of other processes, and before
- * ListEvents reads, so readers see their own events at once.
+ * A sequencer transaction positions every committed event that has none, above all positions
+ * given before, while holding the lock on the `event_positions` row that commands take their
+ * positions from; so an event never becomes visible behind one with a higher position. Per
+ * aggregate, positions follow the sequence. With a bus, the positioned events enter the outbox in
+ * the same transaction. It looks every 200 ms, and before ListEvents reads.
  */
 @Injectable()
 export class EventSequencer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -64,11 +59,6 @@ export class EventSequencer implements OnApplicationBootstrap, OnApplicationShut
     await this.running?.catch(() => undefined);
   }
 
-  /** A command of this process stored events: position them soon. */
-  nudge(): void {
-    if (this.active) this.request().catch((error: unknown) => this.logger.warn(`positioning events failed: ${errorText(error)}`));
-  }
-
   /** Resolves once every event committed before the call has its position. */
   async catchUp(): Promise<void> {
     if (!this.active) return;
@@ -88,7 +78,6 @@ export class EventSequencer implements OnApplicationBootstrap, OnApplicationShut
 
   private async passes(): Promise<void> {
     do {
-      await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
       this.again = false;
       await this.db.lockingTransaction((tx) => this.positionPending(tx));
     } while (this.again);

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../common/config/app-config.js';
+import { Counter } from '../../common/database/numbered-writes.js';
 import { SqlParam } from '../../common/database/sql.js';
 import { SqlDatabase } from '../../common/database/sql-database.js';
 import { toSqlTime } from '../../common/database/sql-time.js';
 import { SqlTransaction } from '../../common/database/sql-transaction.js';
-import { EventSequencer } from './event-sequencer.service.js';
 import { AggregateRef, AppendedEvent, EventDraft, EventStream } from './stored-event.js';
 
 /**
@@ -31,6 +31,9 @@ export function streamParams(aggregate: AggregateRef): SqlParam[] {
   return [aggregate.instanceId, aggregate.type, aggregate.id];
 }
 
+/** The counter that events take their positions from. */
+const POSITION_COUNTER: Counter = { table: 'event_positions', column: 'last_position', where: 'id = 1' };
+
 const EVENT_COLUMNS = 'instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner, created_at';
 
 /**
@@ -41,36 +44,27 @@ const EVENT_COLUMNS = 'instance_id, aggregate_type, aggregate_id, sequence, even
  * read; `(instance, aggregate, sequence)` is unique, so of two commands that read the same state
  * one commits and the other runs again on the new state.
  *
- * Positions become visible in commit order. On SQLite, where one writer commits at a time, a
- * command takes them from the `event_positions` counter as its last writes. On MySQL the events
- * are stored without one and the EventSequencer positions them right after they committed.
+ * Positions become visible in commit order: a command takes them from the `event_positions`
+ * counter as its last writes, so the counter's row lock orders the transactions that take
+ * positions, and one that took lower positions has committed before the next can take higher
+ * ones. The lock is held only while the commit itself runs (on MySQL the writes and the commit go
+ * in one round trip, and the commands that commit together take their positions in one
+ * transaction; on SQLite one writer commits at a time anyway).
  */
 @Injectable()
 export class EventStore {
-  private readonly positionsAtCommit: boolean;
   private readonly publishing: boolean;
-  private readonly appended = new WeakSet<SqlTransaction>();
 
   constructor(
     private readonly db: SqlDatabase,
-    private readonly sequencer: EventSequencer,
     config: AppConfig,
   ) {
-    this.positionsAtCommit = db.dialect === 'sqlite';
     this.publishing = config.bus.transport !== 'none';
   }
 
   /** Runs `command` in one transaction; again from its read when another writer committed first. */
-  async transaction<T>(command: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    let appended = false;
-    const result = await this.db.transaction((tx) =>
-      command(tx).then((value) => {
-        appended = this.appended.has(tx);
-        return value;
-      }),
-    );
-    if (appended) this.sequencer.nudge();
-    return result;
+  transaction<T>(command: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(command);
   }
 
   /**
@@ -83,26 +77,18 @@ export class EventStore {
     const events = drafts.map((draft, i) => ({ ...draft, aggregate: stream.aggregate, sequence: stream.sequence + i + 1, createdAt }));
     const { instanceId, type, id } = stream.aggregate;
     const shared = [creator, id, toSqlTime(createdAt)];
-    this.appended.add(tx);
-    if (!this.positionsAtCommit) {
-      tx.writeLast(
-        `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        events.flatMap((event) => [instanceId, type, id, event.sequence, event.type, JSON.stringify(event.payload), ...shared]),
-      );
-      return events;
-    }
-    // the n events take the n positions up to the counter's new value, in sequence order
-    tx.writeLast('UPDATE event_positions SET last_position = last_position + ? WHERE id = 1', [events.length]);
-    const rows = events.map(() => 'SELECT ? AS back, ? AS sequence, ? AS event_type, ? AS payload').join(' UNION ALL ');
-    tx.writeLast(
-      `INSERT INTO events (position, ${EVENT_COLUMNS}) ` +
-        `SELECT p.last_position - e.back, ?, ?, ?, e.sequence, e.event_type, e.payload, ?, ?, ? FROM event_positions p CROSS JOIN (${rows}) e WHERE p.id = 1`,
-      [instanceId, type, id, ...shared, ...events.flatMap((event, i) => [events.length - 1 - i, event.sequence, event.type, JSON.stringify(event.payload)])],
-    );
-    if (this.publishing) {
-      const backs = events.map(() => 'SELECT ? AS back').join(' UNION ALL ');
-      tx.writeLast(`INSERT INTO event_outbox (position) SELECT p.last_position - e.back FROM event_positions p CROSS JOIN (${backs}) e WHERE p.id = 1`, events.map((_, i) => events.length - 1 - i));
-    }
+    // the events take the next positions in sequence order; with a bus, the outbox gets the same positions
+    tx.writeNumbered({
+      counter: POSITION_COUNTER,
+      count: events.length,
+      inserts: [
+        {
+          into: `events (position, ${EVENT_COLUMNS})`,
+          rows: events.map((event) => [instanceId, type, id, event.sequence, event.type, JSON.stringify(event.payload), ...shared]),
+        },
+        ...(this.publishing ? [{ into: 'event_outbox (position)', rows: events.map(() => []) }] : []),
+      ],
+    });
     return events;
   }
 

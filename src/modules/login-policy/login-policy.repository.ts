@@ -47,6 +47,10 @@ const INSERT_POLICY =
   `INSERT INTO login_policies (instance_id, owner_id, owner_type, ${SETTINGS.map((s) => s.column).join(', ')}, second_factors, multi_factors, sequence, creation_date, change_date) ` +
   `VALUES (${Array.from({ length: SETTINGS.length + 8 }, () => '?').join(', ')})`;
 
+/** MySQL: INSERT_POLICY that, for the existing row, sets the given setting columns, the factor lists, the sequence and the change date. */
+const upsertPolicy = (changedColumns: string[]) =>
+  `${INSERT_POLICY} ON DUPLICATE KEY UPDATE ${[...changedColumns, 'second_factors', 'multi_factors', 'sequence', 'change_date'].map((c) => `${c} = VALUES(${c})`).join(', ')}`;
+
 /** Distinct packed rows whose decoded state the read path keeps (a row's text decides its state entirely). */
 const DECODED_ROWS_KEPT = 10_000;
 const readPolicy = memoByText(DECODED_ROWS_KEPT, unpackPolicy);
@@ -131,8 +135,10 @@ export class LoginPolicyRepository {
   /** Stores `after` as the owner's policy: a new row when there was none (`before` undefined), else the changes. */
   save(tx: SqlTransaction, owner: PolicyOwner, before: LoginPolicyState | undefined, after: LoginPolicyState): void {
     const key = [owner.instanceId, owner.ownerId];
-    if (!before) {
-      tx.write(INSERT_POLICY, [
+    const changed = SETTINGS.filter((s) => before !== undefined && before.settings[s.name] !== after.settings[s.name]);
+    if (!before || this.db.dialect === 'mysql') {
+      // on MySQL also a change is written as an upsert of the whole row: the upserts of the commands that commit together become one statement
+      tx.write(before ? upsertPolicy(changed.map((s) => s.column)) : INSERT_POLICY, [
         ...key,
         owner.level.aggregateType,
         ...SETTINGS.map((s) => toColumn(after.settings[s.name])),
@@ -143,7 +149,6 @@ export class LoginPolicyRepository {
         toSqlTime(after.changeDate),
       ]);
     } else {
-      const changed = SETTINGS.filter((s) => before.settings[s.name] !== after.settings[s.name]);
       tx.write(
         `UPDATE login_policies SET ${[...changed.map((s) => `${s.column} = ?`), 'second_factors = ?', 'multi_factors = ?', 'sequence = ?', 'change_date = ?'].join(', ')} ` +
           'WHERE instance_id = ? AND owner_id = ?',

@@ -1,0 +1,82 @@
+import { SqlParam, SqlStatement } from './sql.js';
+
+/** A counter row: `table.column` of the row `where` names. */
+export interface Counter {
+  table: string;
+  column: string;
+  where: string;
+}
+
+/**
+ * Rows that take the next numbers of a counter when their unit of work commits (the events'
+ * positions). The counter is raised in the committing transaction, so its row lock orders the
+ * transactions that take numbers: numbers become visible in commit order. Every insert of one
+ * write gets the same numbers, row i the i-th, as its first column.
+ */
+export interface NumberedWrite {
+  counter: Counter;
+  count: number;
+  /** `into`: `table (number_column, column, …)`; one row per number, each the values after the number. */
+  inserts: { into: string; rows: SqlParam[][] }[];
+}
+
+/** `, ?, ?` for the values after the number. */
+const restOf = (width: number) => Array.from({ length: width }, () => ', ?').join('');
+
+/**
+ * MySQL: the numbered writes of the units that commit together, as one counter update and one
+ * multi-row INSERT per table. The counter's new value goes to the session's LAST_INSERT_ID, and
+ * each row is numbered back from it: the writes take their numbers in the order given.
+ */
+export function mysqlNumberedStatements(writes: readonly NumberedWrite[]): SqlStatement[] {
+  const statements: SqlStatement[] = [];
+  for (const group of byCounter(writes)) {
+    const { table, column, where } = group[0].counter;
+    const total = group.reduce((sum, write) => sum + write.count, 0);
+    statements.push({ sql: `UPDATE ${table} SET ${column} = LAST_INSERT_ID(${column} + ?) WHERE ${where}`, params: [total] });
+    const inserts = new Map<string, { tuples: string[]; params: SqlParam[] }>();
+    let taken = 0;
+    for (const write of group) {
+      for (const { into, rows } of write.inserts) {
+        let insert = inserts.get(into);
+        if (!insert) inserts.set(into, (insert = { tuples: [], params: [] }));
+        rows.forEach((row, i) => {
+          insert.tuples.push(`(LAST_INSERT_ID() - ?${restOf(row.length)})`);
+          insert.params.push(total - 1 - (taken + i), ...row);
+        });
+      }
+      taken += write.count;
+    }
+    for (const [into, { tuples, params }] of inserts) statements.push({ sql: `INSERT INTO ${into} VALUES ${tuples.join(', ')}`, params });
+  }
+  return statements;
+}
+
+/** SQLite (one writer at a time): a unit's numbered write as a counter update and inserts that read the counter's new value. */
+export function sqliteNumberedStatements(write: NumberedWrite): SqlStatement[] {
+  const { table, column, where } = write.counter;
+  const statements: SqlStatement[] = [{ sql: `UPDATE ${table} SET ${column} = ${column} + ? WHERE ${where}`, params: [write.count] }];
+  for (const { into, rows } of write.inserts) {
+    if (rows.length === 0) continue;
+    const width = rows[0].length;
+    const names = Array.from({ length: width }, (_, i) => `v${i}`);
+    const values = rows.map(() => `SELECT ? AS back${names.map((name) => `, ? AS ${name}`).join('')}`).join(' UNION ALL ');
+    statements.push({
+      sql: `INSERT INTO ${into} SELECT (SELECT ${column} FROM ${table} WHERE ${where}) - v.back${names.map((name) => `, v.${name}`).join('')} FROM (${values}) v`,
+      params: rows.flatMap((row, i) => [rows.length - 1 - i, ...row]),
+    });
+  }
+  return statements;
+}
+
+/** The writes grouped by counter, each group in the order of its first write. */
+function byCounter(writes: readonly NumberedWrite[]): NumberedWrite[][] {
+  const groups = new Map<string, NumberedWrite[]>();
+  for (const write of writes) {
+    const key = `${write.counter.table}.${write.counter.column} ${write.counter.where}`;
+    const group = groups.get(key);
+    if (group) group.push(write);
+    else groups.set(key, [write]);
+  }
+  return [...groups.values()];
+}
