@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyBaseLogger, LogController } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import { nextRequestId } from './common/ids/request-id.js';
 import { AppModule } from './app.module.js';
 import { BusConnections } from './common/bus/bus-connections.service.js';
 import { AppConfig } from './common/config/app-config.js';
@@ -32,7 +32,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const adapter = new FastifyAdapter({
     serverFactory: directLane.serverFactory(),
     loggerInstance: logger,
-    genReqId: () => randomUUID(),
+    genReqId: nextRequestId,
     bodyLimit: BODY_LIMIT_BYTES,
     logController: new LogController({
       requestIdLogLabel: 'requestId',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { nextRequestId } from '../ids/request-id.js';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { httpErrorStatus } from '../errors/error.filter.js';
@@ -98,7 +98,7 @@ function laneExchange(
   params: Record<string, string> | undefined,
   bodyText?: string,
 ): DirectExchange {
-  const requestId = randomUUID();
+  const requestId = nextRequestId();
   const send = (status: number, json: string) => {
     response.writeHead(status, { 'x-request-id': requestId, 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json) });
     response.end(json);
