@@ -12,6 +12,13 @@ const STATEMENT_CACHE_SIZE = 500;
 /** Read results kept while the database does not change (one per statement and parameters). */
 const RESULT_CACHE_SIZE = 50_000;
 
+interface PendingRead {
+  sql: string;
+  params: readonly SqlParam[];
+  resolve: (rows: SqlRow[]) => void;
+  reject: (error: unknown) => void;
+}
+
 interface Unit {
   run: () => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -24,9 +31,10 @@ interface Unit {
  * run beside the writer) and never see a transaction before it commits.
  *
  * The read path keeps results until anything is committed to the database, by this process or
- * another one on the same file: each read first compares the wal-index header (one `pread`, see
- * SqliteChangeMarker) with the one its cached results were read under. A caller who wrote, in
- * any process, is answered after the commit, so its next read finds the header changed.
+ * another one on the same file: the reads asked for in one turn of the event loop are answered
+ * after its I/O phase, and first compare the wal-index header (one `pread` for all of them, see
+ * SqliteChangeMarker) with the one the cached results were read under. A caller who wrote, in any
+ * process, is answered after the commit, so its next read finds the header changed.
  *
  * Group commit: the units of work that arrive while the writer is busy are run together in one
  * transaction, each in its own savepoint, so one that fails rolls back alone and each caller gets
@@ -42,6 +50,8 @@ export class SqliteDatabase extends SqlDatabase {
   private readonly results = new Map<string, Map<string, SqlRow[]>>();
   private resultCount = 0;
   private resultsValidFor?: Buffer;
+  /** Reads asked for in this turn of the event loop, answered together after its I/O phase. */
+  private pendingReads: PendingRead[] = [];
   private queue: Unit[] = [];
   private scheduled = false;
   private flushing = false;
@@ -55,17 +65,41 @@ export class SqliteDatabase extends SqlDatabase {
   }
 
   read<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    if (!this.changes) return this.readNow(sql, params) as Promise<T[]>;
+    return new Promise((resolve, reject) => {
+      if (this.pendingReads.length === 0) setImmediate(() => this.answerPendingReads());
+      this.pendingReads.push({ sql, params, resolve: resolve as (rows: SqlRow[]) => void, reject });
+    });
+  }
+
+  private readNow(sql: string, params: readonly SqlParam[]): Promise<SqlRow[]> {
     try {
-      return Promise.resolve(this.cachedRead(sql, params) as T[]);
+      return Promise.resolve(this.readerQuery(sql, params));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  private cachedRead(sql: string, params: readonly SqlParam[]): SqlRow[] {
-    // the header is read before the statement runs: a commit in between makes the next read run it again
+  /**
+   * Answers the reads asked for since the last time, after the event loop's I/O phase: each was
+   * asked for before this moment, so one look at the wal-index header now serves them all (a
+   * commit a caller saw finish, in any process, happened before the caller asked).
+   */
+  private answerPendingReads(): void {
+    const reads = this.pendingReads;
+    this.pendingReads = [];
+    // the header is read before the statements run: a commit in between makes the next reads run them again
     const header = this.changes?.current();
-    if (!header) return this.readerQuery(sql, params);
+    for (const read of reads) {
+      try {
+        read.resolve(header ? this.cachedRead(header, read.sql, read.params) : this.readerQuery(read.sql, read.params));
+      } catch (error) {
+        read.reject(error);
+      }
+    }
+  }
+
+  private cachedRead(header: Buffer, sql: string, params: readonly SqlParam[]): SqlRow[] {
     if (!this.resultsValidFor?.equals(header)) {
       this.results.clear();
       this.resultCount = 0;
