@@ -110,6 +110,17 @@ describe('the embedded database', () => {
     assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 2 }]);
   });
 
+  it('reads asked for in one turn are answered together, and one asked after a commit of another connection, in the same turn, sees it', async () => {
+    const before = db.read('SELECT v FROM t WHERE k = ?', ['a']);
+    writeThroughAnotherConnection(4);
+    const afterCommit = db.read('SELECT v FROM t WHERE k = ?', ['a']);
+    const broken = db.read('SELECT nothing FROM nowhere');
+    assert.deepEqual(await afterCommit, [{ v: 4 }]);
+    assert.deepEqual(await before, [{ v: 4 }], 'answered after the turn, so it may only be newer');
+    await assert.rejects(broken, { code: 'SQLITE_ERROR' }, 'a failing read fails alone');
+    writeThroughAnotherConnection(2);
+  });
+
   it('more units than one commit takes (256) are all committed, in the following commits', async () => {
     const keys = Array.from({ length: 600 }, (_, i) => `many-${i}`);
     await Promise.all(keys.map((key) => db.transaction(async (tx) => tx.write('INSERT INTO t (k, v) VALUES (?, ?)', [key, 0]))));
