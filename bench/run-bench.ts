@@ -64,6 +64,8 @@ function reportProfiles(nodeArgs: string[]): void {
 }
 
 main().catch((error: unknown) => {
-  progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  // a wrong option is the caller's to fix: its message is enough; anything else shows where it failed
+  const usage = error instanceof Error && /^--/.test(error.message);
+  progress(`failed: ${error instanceof Error ? (usage ? error.message : (error.stack ?? error.message)) : String(error)}`);
   process.exitCode = 1;
 });

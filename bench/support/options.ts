@@ -22,7 +22,7 @@ export const USAGE = `npm run bench -- [options]
   --seconds N                measured seconds per row (default 10)
   --warmup N                 warm-up seconds per row (default 3)
   --orgs N                   orgs created for the random-org and write rows (default 10000)
-  --only ROW                 run only this row (number or name; repeatable)
+  --only ROW[,ROW…]          run only these rows (numbers or names; repeatable)
   --service-node-args "..."  node options for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/x"`;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -50,7 +50,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     seconds: positive(values.seconds, '--seconds'),
     warmupSeconds: positive(values.warmup, '--warmup'),
     orgs: positive(values.orgs, '--orgs'),
-    rows: values.only ? [...new Set(values.only.map(rowNumberOf))].sort((a, b) => a - b) : ROWS.map((row) => row.number),
+    rows: values.only ? [...new Set(values.only.flatMap((spec) => spec.split(',')).map(rowNumberOf))].sort((a, b) => a - b) : ROWS.map((row) => row.number),
     serviceNodeArgs: values['service-node-args'].split(/\s+/).filter(Boolean),
   };
 }
