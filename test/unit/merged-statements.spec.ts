@@ -33,6 +33,11 @@ describe('statements of units committed together', () => {
     assert.deepEqual(mergedStatements([unit(withParameter('x')), unit(withParameter('y'))]), [withParameter('x'), withParameter('y')]);
   });
 
+  it('keep a DELETE with ORDER BY or LIMIT apart: they are not part of its condition', () => {
+    const units = [unit(statement('DELETE FROM g WHERE k = ? ORDER BY t LIMIT 1', 'x')), unit(statement('DELETE FROM g WHERE k = ? ORDER BY t LIMIT 1', 'y'))];
+    assert.deepEqual(mergedStatements(units), units.flatMap((u) => u.writes));
+  });
+
   it('keep INSERTs of different column lists apart', () => {
     const units = [unit(statement('INSERT INTO f (k) VALUES (?)', 'x')), unit(statement('INSERT INTO f (k, t) VALUES (?, ?)', 'y', 1))];
     assert.deepEqual(mergedStatements(units), units.flatMap((u) => u.writes));

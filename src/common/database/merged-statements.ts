@@ -6,6 +6,8 @@ import { UnitWrites } from './sql-transaction.js';
 const INSERT_VALUES = /^(INSERT INTO \S+ \([^()]*\) VALUES )(\([^()]*\)(?:, \([^()]*\))*)( ON DUPLICATE KEY UPDATE [^()]*(?:\([^()]*\)[^()]*)*)?$/;
 // `DELETE FROM t WHERE condition`
 const DELETE_WHERE = /^(DELETE FROM \S+ WHERE )(.+)$/s;
+// what may follow a DELETE's condition and is not part of it: such a DELETE is not merged
+const AFTER_CONDITION = /\b(ORDER\s+BY|LIMIT|RETURNING)\b/i;
 
 interface Mergeable {
   /** Statements with the same key become one. */
@@ -19,7 +21,7 @@ function mergeable(sql: string): Mergeable | undefined {
   // a tail with its own parameters would need them once per statement: not merged
   if (insert) return insert[3]?.includes('?') ? undefined : { key: `${insert[1]}\u0000${insert[3] ?? ''}`, part: insert[2] };
   const remove = DELETE_WHERE.exec(sql);
-  if (remove) return { key: remove[1], part: remove[2] };
+  if (remove && !AFTER_CONDITION.test(remove[2])) return { key: remove[1], part: remove[2] };
   return undefined;
 }
 
