@@ -21,8 +21,6 @@ export const BUNDLE = 'dist/service.js';
 const EXTERNAL = [
   'better-sqlite3',
   'mysql2',
-  // its locale tables hold non-ASCII regular expressions, which would make the whole bundle a two-byte string
-  'validator',
   '@grpc/grpc-js',
   '@grpc/proto-loader',
   '@grpc/reflection',
@@ -41,6 +39,28 @@ const EXTERNAL = [
 ];
 
 /**
+ * The source with every character outside ASCII written as a \\u escape, which means the same
+ * in string, template and regular-expression literals, identifiers and comments. esbuild's
+ * `charset: 'ascii'` escapes strings but not regular expressions (validator's locale tables,
+ * a colour library's control sequences); one such character anywhere makes V8 hold the whole
+ * 5 MB bundle as a two-byte string, and reading it as UTF-8 slower.
+ */
+function asciiOnly(source) {
+  return source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Every other package file with characters outside ASCII (see asciiOnly); registered last. */
+const asciiPackageFiles = {
+  name: 'ascii-package-files',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/].*\.[cm]?js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      return /[^\x00-\x7f]/.test(source) ? { contents: asciiOnly(source), loader: 'js' } : undefined;
+    });
+  },
+};
+
+/**
  * @nestjs/typeorm looks up two symbols of TypeORM 0.3 through a `require` it makes with
  * `createRequire`, which a bundler cannot follow: it would load a second, unbundled TypeORM
  * from node_modules. Its plain `require('typeorm')` is bundled like any other.
@@ -52,7 +72,7 @@ const typeormCompatUsesTheBundledTypeorm = {
       const source = await readFile(args.path, 'utf8');
       const own = "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n";
       if (!source.includes(own)) throw new Error(`${args.path} changed: check the typeorm-compat plugin of scripts/bundle.mjs`);
-      return { contents: source.replace(own, ''), loader: 'js' };
+      return { contents: asciiOnly(source.replace(own, '')), loader: 'js' };
     });
   },
 };
@@ -101,7 +121,7 @@ export async function bundle() {
     // ES modules bundled into CommonJS: import.meta as Node gives it to the file they now live in
     define: { 'import.meta.url': '__bundleUrl', 'import.meta.resolve': 'require.resolve' },
     banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [typeormCompatUsesTheBundledTypeorm, withoutPhoneNumberParsing],
+    plugins: [typeormCompatUsesTheBundledTypeorm, withoutPhoneNumberParsing, asciiPackageFiles],
     metafile: true,
     logLevel: 'warning',
     logOverride: { 'empty-import-meta': 'silent', 'require-resolve-not-external': 'silent' },

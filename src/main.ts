@@ -1,4 +1,3 @@
-import './runtime-flags.js';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp, startListening } from './app.factory.js';

@@ -84,6 +84,19 @@ describe('the service as a process (npm start, npm run token)', () => {
     }
   });
 
+  it('a start runs from the code cache an earlier start wrote: V8 accepts it under the flags the service runs with', async () => {
+    // the launcher tunes V8 for memory only after writing the cache: a V8 flag changed between compiling the bundle
+    // and writing its cache would make V8 reject the cache on every start
+    for (let run = 0; run < 2; run++) {
+      const service = await startService({ DATA_DIR: dataDir }, await freePort());
+      assert.equal(await stop(service), 0);
+    }
+    const written = (await stat('dist/service.js.code-cache')).mtimeMs;
+    const service = await startService({ DATA_DIR: dataDir }, await freePort());
+    assert.equal(await stop(service), 0);
+    assert.equal((await stat('dist/service.js.code-cache')).mtimeMs, written, 'the cache was used, not rejected and written again');
+  });
+
   it('the token script mints org-scoped tokens with the org claims', async () => {
     const minted = await runScript('dist/src/cli/mint-token.js', ['--role', 'ORG_OWNER:111,222', '--org', '111', '--sub', 'u1', '--expires-in', '1h'], {
       DATA_DIR: dataDir,

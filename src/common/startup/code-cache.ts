@@ -20,20 +20,21 @@ export type CodeCacheUse = 'used' | 'written' | 'rejected-and-written' | 'not-wr
  * V8 checks a cache only against the source's length, its own version and its flags, so a
  * rebuilt bundle of the same length would run the old bytecode: the cache's first line records
  * the bundle's size and mtime, and a cache made for another bundle is not offered to V8.
- * Resolves with what happened to the cache once that is known.
+ * Resolves once the bundle's `started` resolved (and the cache was written), with what happened
+ * to the cache.
  */
 export function runWithCodeCache(bundle: string): Promise<CodeCacheUse> {
   if (process.sourceMapsEnabled) {
     // node maps stack traces only of the files it loads itself (NODE_OPTIONS=--enable-source-maps)
-    require(bundle);
-    return Promise.resolve('source-maps');
+    const { started } = require(bundle) as BundleExports;
+    return Promise.resolve(started).then(() => 'source-maps');
   }
   const cacheFile = `${bundle}.code-cache`;
   const stamp = stampOf(bundle);
   const cachedData = cacheFor(cacheFile, stamp);
   const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
   const { started } = runAsModule(script, bundle);
-  if (cachedData !== undefined && !script.cachedDataRejected) return Promise.resolve('used');
+  if (cachedData !== undefined && !script.cachedDataRejected) return Promise.resolve(started).then(() => 'used');
   const outcome: CodeCacheUse = cachedData === undefined ? 'written' : 'rejected-and-written';
   return Promise.resolve(started).then(() => (writeCache(script, cacheFile, stamp) ? outcome : 'not-written'));
 }
