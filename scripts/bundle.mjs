@@ -126,6 +126,12 @@ export async function bundle() {
     logLevel: 'warning',
     logOverride: { 'empty-import-meta': 'silent', 'require-resolve-not-external': 'silent' },
   });
+  const output = await readFile(BUNDLE);
+  const outside = output.findIndex((byte) => byte > 0x7f);
+  if (outside >= 0) {
+    const line = output.subarray(0, outside).toString('latin1').split('\n').length;
+    throw new Error(`${BUNDLE} has a character outside ASCII on line ${line} (byte ${outside}): see asciiOnly in scripts/bundle.mjs`);
+  }
   return result.metafile;
 }
 
