@@ -43,6 +43,15 @@ describe('start-up code cache (src/start.ts)', () => {
     );
   });
 
+  it('reads an ASCII bundle and one with other characters as the same text the file holds', async () => {
+    const bundle = join(dir, 'text.js');
+    for (const text of ['plain ASCII', 'caf\u00e9 \u65e5\u672c \u{1F600}']) {
+      writeFileSync(bundle, `globalThis.codeCacheRuns.push({ text: ${JSON.stringify(text)} });\n`); // UTF-8 on disk
+      await runWithCodeCache(bundle);
+      assert.deepEqual(runs.splice(0), [{ text }]);
+    }
+  });
+
   it('runs the bundle all the same when the cache cannot be written', async () => {
     const bundle = join(dir, 'unwritable.js');
     writeFileSync(bundle, bundleSource('A'));

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -32,11 +33,20 @@ export function runWithCodeCache(bundle: string): Promise<CodeCacheUse> {
   const cacheFile = `${bundle}.code-cache`;
   const stamp = stampOf(bundle);
   const cachedData = cacheFor(cacheFile, stamp);
-  const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  const script = new Script(Module.wrap(sourceOf(bundle)), { filename: bundle, cachedData });
   const { started } = runAsModule(script, bundle);
   if (cachedData !== undefined && !script.cachedDataRejected) return Promise.resolve(started).then(() => 'used');
   const outcome: CodeCacheUse = cachedData === undefined ? 'written' : 'rejected-and-written';
   return Promise.resolve(started).then(() => (writeCache(script, cacheFile, stamp) ? outcome : 'not-written'));
+}
+
+/**
+ * The bundle's text. scripts/bundle.mjs makes it ASCII only, and ASCII read as Latin-1 is the same
+ * text, decoded in a fraction of the time UTF-8 decoding takes (some 20 ms of start-up for 5 MB).
+ */
+function sourceOf(bundle: string): string {
+  const bytes = readFileSync(bundle);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 function stampOf(bundle: string): string {
