@@ -39,7 +39,7 @@ const EXTERNAL = [
 ];
 
 /**
- * The source with every character outside ASCII written as a \\u escape, which means the same
+ * The source with every character outside ASCII written as a \u escape, which means the same
  * in string, template and regular-expression literals, identifiers and comments. esbuild's
  * `charset: 'ascii'` escapes strings but not regular expressions (validator's locale tables,
  * a colour library's control sequences); one such character anywhere makes V8 hold the whole
