@@ -11,7 +11,7 @@ describe('the verified-token cache', () => {
     assert.equal(cache.get('token', 999), undefined, 'an expired entry is gone, not kept for later');
   });
 
-  it('holds at most its capacity, dropping the least recently used entry first', () => {
+  it('holds at most its capacity; an entry used since it was stored outlives one that was not', () => {
     const cache = new VerifiedTokenCache<number>(3);
     for (const key of ['a', 'b', 'c']) cache.set(key, 1, Infinity);
     assert.equal(cache.get('a', 0), 1);
@@ -20,6 +20,19 @@ describe('the verified-token cache', () => {
     assert.equal(cache.get('b', 0), undefined, 'b was used least recently');
     assert.equal(cache.get('a', 0), 1);
     assert.equal(cache.get('d', 0), 1);
+  });
+
+  it('when every entry was used, passes over them all once and then drops the oldest', () => {
+    const cache = new VerifiedTokenCache<number>(2);
+    cache.set('a', 1, Infinity);
+    cache.set('b', 2, Infinity);
+    assert.equal(cache.get('a', 0), 1);
+    assert.equal(cache.get('b', 0), 2);
+    cache.set('c', 3, Infinity);
+    assert.equal(cache.size, 2);
+    assert.equal(cache.get('a', 0), undefined, 'a, the oldest, left after both were given their second chance');
+    assert.equal(cache.get('b', 0), 2);
+    assert.equal(cache.get('c', 0), 3);
   });
 
   it('answers only for the very value stored: one that ends the same but differs before is not a hit', () => {
