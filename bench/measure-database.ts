@@ -86,7 +86,8 @@ export async function measureDatabase(kind: DatabaseKind, options: BenchOptions)
     for (const number of options.rows) rows.push(await measureRow(number, fixture, options));
     const peak = service.memory();
     lines.push(`service peak RSS (VmHWM) over the table: ${peak.peakRssMiB.toFixed(1)} MiB; load average after the rows: ${loadAverage()}`);
-    const notes = [...errorNotes(rows), ...rowNotes(fixture, options), ...profileWindows(rows, options)];
+    const drift = await floorDrift(rows, fixture, options);
+    const notes = [...errorNotes(rows), ...rowNotes(fixture, options), ...profileWindows(rows, options), ...drift];
     return { title: '', lines, rows, notes };
   } finally {
     await service?.stop();
@@ -205,6 +206,21 @@ async function measureHttpFloor(number: number, script: string, serviceLoad: Wrk
   } finally {
     await floor.stop();
   }
+}
+
+/**
+ * Row 1 measured again once the other rows ran: how much the machine itself changed over the
+ * table (the ratios compare every row with the first measurement of row 1).
+ */
+async function floorDrift(rows: RowResult[], fixture: Fixture, options: BenchOptions): Promise<string[]> {
+  const first = rows.find((row) => row.number === 1);
+  if (!first || !rows.some((row) => row.number > 2 && row.number < 9)) return [];
+  const again = await measureRow(1, fixture, options);
+  const change = (now: number, before: number) => `${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(0)}%`;
+  return [
+    `row 1 again after the table: ${again.rate.toFixed(0)} req/s (${change(again.rate, first.rate)}), p99 ${again.p99Ms.toFixed(2)} ms (${change(again.p99Ms, first.p99Ms)}): ` +
+      'how far the machine drifted while the rows ran; the ratios use the first measurement.',
+  ];
 }
 
 /** wrk for the warm-up, then wrk again for the measured seconds (a fresh run: its figures only). */
