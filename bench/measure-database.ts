@@ -8,7 +8,7 @@ import { loadAverage } from './support/machine.js';
 import { BenchDatabase } from './support/mysql-database.js';
 import { DatabaseKind, BenchOptions } from './support/options.js';
 import { createOrgPopulation, OrgPopulation, SETUP_CONCURRENCY } from './support/org-population.js';
-import { freePort, memoryOf, NodeProcess } from './support/processes.js';
+import { cpuMsOf, freePort, memoryOf, NodeProcess } from './support/processes.js';
 import { RowResult, TableResult } from './support/results.js';
 import { POPULATION_ROWS, RAW_WRITE_FLOOR_ROW, rowName } from './support/rows.js';
 import { Service } from './support/service.js';
@@ -189,8 +189,13 @@ async function measureRow(number: number, fixture: Fixture, options: BenchOption
 
 async function measureService(number: number, load: WrkLoad, fixture: Fixture, options: BenchOptions, warmup: WrkLoad = load): Promise<RowResult> {
   let measuredFromS = 0;
-  const result = await warmUpAndMeasure(number, options, load, warmup, () => (measuredFromS = fixture.service.secondsSinceLaunch()));
-  return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), measuredFromS };
+  let cpuMsBefore = 0;
+  const result = await warmUpAndMeasure(number, options, load, warmup, () => {
+    measuredFromS = fixture.service.secondsSinceLaunch();
+    cpuMsBefore = cpuMsOf(fixture.service.pid);
+  });
+  const cpuUsPerRequest = ((cpuMsOf(fixture.service.pid) - cpuMsBefore) * 1000) / result.requests;
+  return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), measuredFromS, cpuUsPerRequest };
 }
 
 /** A floor answering the service's bytes in its own process, driven exactly like row 3. */
@@ -201,8 +206,10 @@ async function measureHttpFloor(number: number, script: string, serviceLoad: Wrk
     await floor.waitForLine(/^ready/);
     const load = { ...serviceLoad, url: `http://127.0.0.1:${port}${LIST_2FA}` };
     await expectCannedAnswer(load, fixture.cannedFile, rowName(number, options.orgs));
-    const result = await warmUpAndMeasure(number, options, load);
-    return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), floorRssMiB: memoryOf(floor.pid).rssMiB };
+    let cpuMsBefore = 0;
+    const result = await warmUpAndMeasure(number, options, load, load, () => (cpuMsBefore = cpuMsOf(floor.pid)));
+    const cpuUsPerRequest = ((cpuMsOf(floor.pid) - cpuMsBefore) * 1000) / result.requests;
+    return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), floorRssMiB: memoryOf(floor.pid).rssMiB, cpuUsPerRequest };
   } finally {
     await floor.stop();
   }
@@ -237,6 +244,7 @@ function announce(number: number, options: BenchOptions): void {
 
 interface FloorResult {
   transactions: number;
+  cpuUsPerTransaction: number;
   seconds: number;
   rate: number;
   p50Ms: number;
@@ -264,6 +272,7 @@ async function measureRawWriteFloor(number: number, fixture: Fixture, options: B
     socketErrors: 0,
     serviceRssMiB: fixture.service.memory().rssMiB,
     floorRssMiB: result.rssMiB,
+    cpuUsPerRequest: result.cpuUsPerTransaction,
   };
 }
 
@@ -320,6 +329,7 @@ function rowNotes(fixture: Fixture, options: BenchOptions): string[] {
   const notes = [
     'rows 1-8: rate and p99 compared with row 1 (bare node:http); rows 9-10: with row 10 (raw driver write floor, tx/s, latency per transaction measured in-process).',
     'RSS: the service process (VmRSS) after the row; floor rows add the floor process in parentheses.',
+    'CPU µs/req: CPU time (user + system) of the measured process over the measured seconds, per request (row 10: per transaction; the MariaDB server\'s own CPU is not in it); less sensitive to a busy machine than req/s.',
   ];
   if (options.rows.includes(9)) {
     const note = `write cycle: ${WRK_THREADS} threads × ${fixture.writeBlock} orgs each (separate blocks for warm-up and measurement), add OTP_SMS on even passes, remove on odd ones`;

@@ -10,7 +10,7 @@
 // SQLite: better-sqlite3 (synchronous), one connection, one transaction after the other, opened as
 // TypeORM's driver opens it for the service (foreign_keys=ON, journal_mode=WAL) plus the synchronous
 // level the harness read from a connection opened with the service's options.
-// Prints one line: FLOOR_RESULT {"transactions", "seconds", "rate", "p50Ms", "p99Ms", "rssMiB", "settings"}.
+// Prints one line: FLOOR_RESULT {"transactions", "seconds", "rate", "p50Ms", "p99Ms", "cpuUsPerTransaction", "rssMiB", "settings"}.
 import Database from 'better-sqlite3';
 import { createPool, Pool } from 'mysql2/promise';
 import { randomInt } from 'node:crypto';
@@ -41,6 +41,8 @@ interface Timing {
   transactions: number;
   seconds: number;
   latenciesMs: number[];
+  /** CPU time this process used meanwhile (user + system), in ms. */
+  cpuMs: number;
 }
 
 /** An 18-digit id, shaped like the service's ids. */
@@ -69,6 +71,7 @@ async function mysqlFloor(url: string, concurrency: number, warmup: number, seco
 
 async function runConcurrently(pool: Pool, all: Writer[], seconds: number): Promise<Timing> {
   const latenciesMs: number[] = [];
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
@@ -80,7 +83,7 @@ async function runConcurrently(pool: Pool, all: Writer[], seconds: number): Prom
       }
     }),
   );
-  return { transactions: latenciesMs.length, seconds: (performance.now() - started) / 1000, latenciesMs };
+  return { transactions: latenciesMs.length, seconds: (performance.now() - started) / 1000, latenciesMs, cpuMs: cpuMsSince(cpuBefore) };
 }
 
 async function mysqlTransaction(pool: Pool, writer: Writer): Promise<void> {
@@ -162,6 +165,7 @@ function floorDefinition(sql: string): string {
 
 function runSequentially(all: Writer[], seconds: number, transaction: (writer: Writer) => void): Timing {
   const latenciesMs: number[] = [];
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   // the writers take turns, so the rows touched are spread as with many concurrent writers
@@ -170,7 +174,12 @@ function runSequentially(all: Writer[], seconds: number, transaction: (writer: W
     transaction(all[turn % all.length]);
     latenciesMs.push(performance.now() - begun);
   }
-  return { transactions: latenciesMs.length, seconds: (performance.now() - started) / 1000, latenciesMs };
+  return { transactions: latenciesMs.length, seconds: (performance.now() - started) / 1000, latenciesMs, cpuMs: cpuMsSince(cpuBefore) };
+}
+
+function cpuMsSince(before: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(before);
+  return (user + system) / 1000;
 }
 
 function required(value: string | undefined, name: string): string {
@@ -198,6 +207,7 @@ async function main(): Promise<void> {
     rate: timing.transactions / timing.seconds,
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
+    cpuUsPerTransaction: (timing.cpuMs * 1000) / timing.transactions,
     rssMiB: process.memoryUsage().rss / 2 ** 20,
     settings,
   };

@@ -16,6 +16,8 @@ export interface RowResult {
   /** Set when wrk's own count of status >= 400 disagrees with the script's tally. */
   tallyMismatch?: string;
   serviceRssMiB: number;
+  /** CPU time of the measured process (the service, a floor server, the raw driver floor) per request or transaction, in µs. */
+  cpuUsPerRequest?: number;
   /** Seconds since the service's launch when the measured window began (to cut a CPU profile to it). */
   measuredFromS?: number;
   /** The floor process's own resident set, for rows measuring a floor. */

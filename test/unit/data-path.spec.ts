@@ -78,6 +78,9 @@ describe('the embedded database', () => {
     writer = new Database(file);
     writer.pragma('journal_mode = WAL');
     writer.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)');
+    writer.exec("CREATE TABLE numbered (position INTEGER PRIMARY KEY, k TEXT NOT NULL CHECK (k <> 'refused'))");
+    writer.exec('CREATE TABLE counters (id INTEGER PRIMARY KEY, last INTEGER NOT NULL)');
+    writer.exec('INSERT INTO counters (id, last) VALUES (1, 0)');
     db = new SqliteDatabase(writer, new Database(file, { readonly: true }), SqliteChangeMarker.open(file));
   });
   after(async () => {
@@ -133,6 +136,29 @@ describe('the embedded database', () => {
     assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 2 }]);
     writeThroughAnotherConnection(3);
     assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 3 }]);
+  });
+
+  it('numbers the rows of units committed together gap-free, in order, and gives back the numbers of a unit that rolls back', async () => {
+    const counter = { table: 'counters', column: 'last', where: 'id = 1' };
+    const unit = (...keys: string[]) =>
+      db.transaction(async (tx) => {
+        tx.writeNumbered({ counter, count: keys.length, inserts: [{ into: 'numbered (position, k)', rows: keys.map((key) => [key]) }] });
+        return keys;
+      });
+    // the first unit is the first to read the counter, and fails after taking its number; so does the third
+    const outcomes = await Promise.allSettled([unit('refused'), unit('a1', 'a2'), unit('b1', 'refused'), unit('c1')]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['rejected', 'fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.deepEqual(await db.read('SELECT position, k FROM numbered ORDER BY position'), [
+      { position: 1, k: 'a1' },
+      { position: 2, k: 'a2' },
+      { position: 3, k: 'c1' },
+    ]);
+    assert.deepEqual(await db.read('SELECT last FROM counters'), [{ last: 3 }]);
+    await unit('d1');
+    assert.deepEqual(await db.read('SELECT position, k FROM numbered WHERE k = ?', ['d1']), [{ position: 4, k: 'd1' }], 'the next commit goes on from the stored counter');
   });
 
   it('a unit reads what units before it in the same commit wrote', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mergedStatements } from '../../src/common/database/merged-statements.js';
-import { NumberedWrite, mysqlNumberedStatements, sqliteNumberedStatements } from '../../src/common/database/numbered-writes.js';
+import { NumberedWrite, mysqlNumberedStatements, sqliteCounterStatements, sqliteNumberedInserts } from '../../src/common/database/numbered-writes.js';
 import { SqlStatement } from '../../src/common/database/sql.js';
 import { UnitWrites } from '../../src/common/database/sql-transaction.js';
 
@@ -69,17 +69,19 @@ describe('statements of units committed together', () => {
     ]);
   });
 
-  it('on SQLite, number a unit\'s rows back from the counter\'s new value', () => {
-    assert.deepEqual(sqliteNumberedStatements(numbered(2, { into: 'events (position, k)', rows: [['a'], ['b']] })), [
-      statement('UPDATE event_positions SET last_position = last_position + ? WHERE id = 1', 2),
-      statement(
-        'INSERT INTO events (position, k) SELECT (SELECT last_position FROM event_positions WHERE id = 1) - v.back, v.v0 FROM (SELECT ? AS back, ? AS v0 UNION ALL SELECT ? AS back, ? AS v0) v',
-        1,
-        'a',
-        0,
-        'b',
-      ),
+  it('on SQLite, read and store the counter by itself and number a unit\'s rows back from the last number it took', () => {
+    const write = numbered(2, { into: 'events (position, k)', rows: [['a'], ['b']] }, { into: 'event_outbox (position)', rows: [[], []] });
+    assert.deepEqual(sqliteCounterStatements(write.counter), {
+      read: 'SELECT last_position AS last FROM event_positions WHERE id = 1',
+      store: 'UPDATE event_positions SET last_position = ? WHERE id = 1',
+    });
+    // the unit took 41 and 42: its rows get them in the order given
+    assert.deepEqual(sqliteNumberedInserts(write, 42), [
+      statement('INSERT INTO events (position, k) VALUES (?, ?), (?, ?)', 41, 'a', 42, 'b'),
+      statement('INSERT INTO event_outbox (position) VALUES (?), (?)', 41, 42),
     ]);
+    // the same shape gives the very same text, so the statement cache finds it without hashing it again
+    assert.equal(sqliteNumberedInserts(write, 44)[0].sql, sqliteNumberedInserts(write, 42)[0].sql);
     assert.deepEqual(mysqlNumberedStatements([]), []);
   });
 });

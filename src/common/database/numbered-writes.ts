@@ -52,22 +52,48 @@ export function mysqlNumberedStatements(writes: readonly NumberedWrite[]): SqlSt
   return statements;
 }
 
-/** SQLite (one writer at a time): a unit's numbered write as a counter update and inserts that read the counter's new value. */
-export function sqliteNumberedStatements(write: NumberedWrite): SqlStatement[] {
-  const { table, column, where } = write.counter;
-  const statements: SqlStatement[] = [{ sql: `UPDATE ${table} SET ${column} = ${column} + ? WHERE ${where}`, params: [write.count] }];
-  for (const { into, rows } of write.inserts) {
-    if (rows.length === 0) continue;
-    const width = rows[0].length;
-    const names = Array.from({ length: width }, (_, i) => `v${i}`);
-    const values = rows.map(() => `SELECT ? AS back${names.map((name) => `, ? AS ${name}`).join('')}`).join(' UNION ALL ');
-    statements.push({
-      sql: `INSERT INTO ${into} SELECT (SELECT ${column} FROM ${table} WHERE ${where}) - v.back${names.map((name) => `, v.${name}`).join('')} FROM (${values}) v`,
-      params: rows.flatMap((row, i) => [rows.length - 1 - i, ...row]),
-    });
+/**
+ * SQLite (one writer at a time): how the writer reads a counter once it holds the write lock
+ * (the row's value as `last`) and stores the value it took the numbers up to (one parameter).
+ */
+export function sqliteCounterStatements(counter: Counter): { read: string; store: string } {
+  let statements = counterStatements.get(counter);
+  if (statements === undefined) {
+    statements = {
+      read: `SELECT ${counter.column} AS last FROM ${counter.table} WHERE ${counter.where}`,
+      store: `UPDATE ${counter.table} SET ${counter.column} = ? WHERE ${counter.where}`,
+    };
+    counterStatements.set(counter, statements);
   }
   return statements;
 }
+const counterStatements = new Map<Counter, { read: string; store: string }>();
+
+/** SQLite: a unit's numbered rows as plain inserts, numbered back from `last` (the last number the unit took). */
+export function sqliteNumberedInserts(write: NumberedWrite, last: number): SqlStatement[] {
+  const statements: SqlStatement[] = [];
+  for (const { into, rows } of write.inserts) {
+    if (rows.length === 0) continue;
+    const first = last - rows.length + 1;
+    statements.push({ sql: insertValues(into, rows.length, rows[0].length + 1), params: rows.flatMap((row, i) => [first + i, ...row]) });
+  }
+  return statements;
+}
+
+/** `INSERT INTO into VALUES (?, …), …`, built once per table and shape (the same text each time: the statement cache finds it at once). */
+function insertValues(into: string, rowCount: number, width: number): string {
+  let byShape = insertTexts.get(into);
+  if (!byShape) insertTexts.set(into, (byShape = new Map()));
+  const shape = rowCount * 1024 + width;
+  let sql = byShape.get(shape);
+  if (sql === undefined) {
+    const tuple = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+    sql = `INSERT INTO ${into} VALUES ${Array.from({ length: rowCount }, () => tuple).join(', ')}`;
+    byShape.set(shape, sql);
+  }
+  return sql;
+}
+const insertTexts = new Map<string, Map<number, string>>();
 
 /** The writes grouped by counter, each group in the order of its first write. */
 function byCounter(writes: readonly NumberedWrite[]): NumberedWrite[][] {

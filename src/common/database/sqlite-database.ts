@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { sqliteNumberedStatements } from './numbered-writes.js';
+import { Counter, NumberedWrite, sqliteCounterStatements, sqliteNumberedInserts } from './numbered-writes.js';
 import { SqlParam, SqlRow, SqlWriteResult } from './sql.js';
 import { SqliteChangeMarker } from './sqlite-change-marker.js';
 import { SqlDatabase } from './sql-database.js';
@@ -17,6 +17,15 @@ interface PendingRead {
   params: readonly SqlParam[];
   resolve: (rows: SqlRow[]) => void;
   reject: (error: unknown) => void;
+}
+
+/** A counter as the batch being committed has taken it: read once, stored once before the commit. */
+interface TakenCounter {
+  counter: Counter;
+  /** The last number taken. */
+  value: number;
+  /** The value in the database. */
+  stored: number;
 }
 
 interface Unit {
@@ -53,6 +62,8 @@ export class SqliteDatabase extends SqlDatabase {
   /** Reads asked for in this turn of the event loop, answered together after its I/O phase. */
   private pendingReads: PendingRead[] = [];
   private queue: Unit[] = [];
+  /** Counters the batch being committed took numbers from, by their read statement. */
+  private readonly counters = new Map<string, TakenCounter>();
   private scheduled = false;
   private flushing = false;
 
@@ -142,7 +153,11 @@ export class SqliteDatabase extends SqlDatabase {
       // reads on the writer see the units committed before and the ones earlier in this batch
       const tx = new BufferedTransaction((sql, params) => Promise.resolve(this.writerQuery(sql, params)));
       const result = await work(tx);
-      for (const { sql, params } of tx.statements((writes) => writes.flatMap(sqliteNumberedStatements))) this.writerQuery(sql, params);
+      const { writes, numbered } = tx.unitWrites();
+      for (const { sql, params } of writes) this.writerQuery(sql, params);
+      for (const write of numbered) {
+        for (const { sql, params } of sqliteNumberedInserts(write, this.takeNumbers(write))) this.writerQuery(sql, params);
+      }
       return result;
     });
   }
@@ -166,6 +181,51 @@ export class SqliteDatabase extends SqlDatabase {
     return [];
   }
 
+  /**
+   * The last of the `write.count` numbers a unit takes from its counter. The batch holds the write
+   * lock from BEGIN IMMEDIATE to COMMIT, so the counter is read once, counted on here, and stored
+   * once before the commit (one write of its row instead of one per unit).
+   */
+  private takeNumbers(write: NumberedWrite): number {
+    const statements = sqliteCounterStatements(write.counter);
+    let taken = this.counters.get(statements.read);
+    if (!taken) {
+      const [row] = this.writerQuery(statements.read, []);
+      if (!row) throw new Error(`counter row missing: ${write.counter.table} WHERE ${write.counter.where}`);
+      taken = { counter: write.counter, value: Number(row.last), stored: Number(row.last) };
+      this.counters.set(statements.read, taken);
+    }
+    taken.value += write.count;
+    return taken.value;
+  }
+
+  /** Where each counter stands before a unit runs, to give back the numbers of a unit that rolls back. */
+  private countersNow(): Map<string, number> {
+    const values = new Map<string, number>();
+    for (const [key, taken] of this.counters) values.set(key, taken.value);
+    return values;
+  }
+
+  private restoreCounters(before: Map<string, number>): void {
+    for (const [key, taken] of this.counters) {
+      const value = before.get(key);
+      // a counter the unit read first was read inside its savepoint: read it again when needed
+      if (value === undefined) this.counters.delete(key);
+      else taken.value = value;
+    }
+  }
+
+  private storeCounters(): void {
+    for (const taken of this.counters.values()) {
+      if (taken.value !== taken.stored) this.writerQuery(sqliteCounterStatements(taken.counter).store, [taken.value]);
+    }
+  }
+
+  /** A transaction control statement on the writer, prepared once (parsing it each time costs more than running it). */
+  private control(sql: string): void {
+    prepared(this.writer, this.writerStatements, sql).run();
+  }
+
   private enqueue<T>(run: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
@@ -186,20 +246,24 @@ export class SqliteDatabase extends SqlDatabase {
     const units = this.queue.splice(0, MAX_UNITS_PER_COMMIT);
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      this.writer.exec('BEGIN IMMEDIATE');
+      this.control('BEGIN IMMEDIATE');
+      this.counters.clear();
       for (const unit of units) {
-        this.writer.exec('SAVEPOINT unit');
+        this.control('SAVEPOINT unit');
+        const counted = this.countersNow();
         try {
           const value = await unit.run();
-          this.writer.exec('RELEASE unit');
+          this.control('RELEASE unit');
           outcomes.push({ ok: true, value });
         } catch (error) {
-          this.writer.exec('ROLLBACK TO unit');
-          this.writer.exec('RELEASE unit');
+          this.control('ROLLBACK TO unit');
+          this.control('RELEASE unit');
+          this.restoreCounters(counted);
           outcomes.push({ ok: false, error });
         }
       }
-      this.writer.exec('COMMIT');
+      this.storeCounters();
+      this.control('COMMIT');
     } catch (error) {
       // BEGIN or COMMIT failed (another process holds the lock too long, disk full, …): nothing of this batch is stored
       if (this.writer.inTransaction) this.writer.exec('ROLLBACK');

@@ -35,6 +35,9 @@ export function streamParams(aggregate: AggregateRef): SqlParam[] {
 const POSITION_COUNTER: Counter = { table: 'event_positions', column: 'last_position', where: 'id = 1' };
 
 const EVENT_COLUMNS = 'instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner, created_at';
+/** Where the numbered rows of an append go (one text each, built once). */
+const EVENTS_INTO = `events (position, ${EVENT_COLUMNS})`;
+const OUTBOX_INTO = 'event_outbox (position)';
 
 /**
  * The event store, for the commands of every module: runs a command as one transaction and
@@ -83,10 +86,10 @@ export class EventStore {
       count: events.length,
       inserts: [
         {
-          into: `events (position, ${EVENT_COLUMNS})`,
+          into: EVENTS_INTO,
           rows: events.map((event) => [instanceId, type, id, event.sequence, event.type, JSON.stringify(event.payload), ...shared]),
         },
-        ...(this.publishing ? [{ into: 'event_outbox (position)', rows: events.map(() => []) }] : []),
+        ...(this.publishing ? [{ into: OUTBOX_INTO, rows: events.map(() => []) }] : []),
       ],
     });
     return events;

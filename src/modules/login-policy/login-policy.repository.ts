@@ -3,6 +3,7 @@ import { KeyedRead, ROW_KEY } from '../../common/database/keyed-read.js';
 import { SqlParam, SqlRow } from '../../common/database/sql.js';
 import { SqlDatabase } from '../../common/database/sql-database.js';
 import { toSqlTime } from '../../common/database/sql-time.js';
+import { textPerCount, textPerKey } from '../../common/database/statement-texts.js';
 import { memoByText } from '../../common/memo/read-memo.js';
 import { SqlTransaction } from '../../common/database/sql-transaction.js';
 import { STREAM_SEQUENCE_SQL, streamParams, streamSequenceSql } from '../events/event-store.service.js';
@@ -47,9 +48,23 @@ const INSERT_POLICY =
   `INSERT INTO login_policies (instance_id, owner_id, owner_type, ${SETTINGS.map((s) => s.column).join(', ')}, second_factors, multi_factors, sequence, creation_date, change_date) ` +
   `VALUES (${Array.from({ length: SETTINGS.length + 8 }, () => '?').join(', ')})`;
 
-/** MySQL: INSERT_POLICY that, for the existing row, sets the given setting columns, the factor lists, the sequence and the change date. */
-const upsertPolicy = (changedColumns: string[]) =>
-  `${INSERT_POLICY} ON DUPLICATE KEY UPDATE ${[...changedColumns, 'second_factors', 'multi_factors', 'sequence', 'change_date'].map((c) => `${c} = VALUES(${c})`).join(', ')}`;
+/** The columns a change of the existing row sets: the changed settings', the factor lists, the sequence and the change date. */
+const changeColumns = (changedColumns: string[]) => [...changedColumns, 'second_factors', 'multi_factors', 'sequence', 'change_date'];
+
+/** MySQL: INSERT_POLICY that, for the existing row, sets the changed setting columns and the rest of `changeColumns`. */
+const upsertPolicy = textPerKey((changedColumns: string[]) => `${INSERT_POLICY} ON DUPLICATE KEY UPDATE ${changeColumns(changedColumns).map((c) => `${c} = VALUES(${c})`).join(', ')}`);
+
+/** SQLite: the UPDATE of the existing row (parameters: the new values of `changeColumns`, then the key). */
+const updatePolicy = textPerKey(
+  (changedColumns: string[]) => `UPDATE login_policies SET ${changeColumns(changedColumns).map((c) => `${c} = ?`).join(', ')} WHERE instance_id = ? AND owner_id = ?`,
+);
+
+const insertFactors = textPerCount(
+  (count) => `INSERT INTO login_policy_factors (instance_id, owner_id, kind, factor_type, sequence) VALUES ${Array.from({ length: count }, () => '(?, ?, ?, ?, ?)').join(', ')}`,
+);
+const deleteFactors = textPerCount(
+  (count) => `DELETE FROM login_policy_factors WHERE instance_id = ? AND owner_id = ? AND kind = ? AND factor_type IN (${Array.from({ length: count }, () => '?').join(', ')})`,
+);
 
 /** Distinct packed rows whose decoded state the read path keeps (a row's text decides its state entirely). */
 const DECODED_ROWS_KEPT = 10_000;
@@ -128,7 +143,8 @@ export class LoginPolicyRepository {
       orgActive: row?.org_state === 'active',
       streamSequence: Number(row?.stream_sequence ?? 0),
       own: unpackedIfAny(row?.own_packed),
-      instanceDefault: unpackedIfAny(row?.default_packed),
+      // the default's text is the same for every command until it changes: decoded once (shared and frozen, as on the read path)
+      instanceDefault: unpackedIfAny(row?.default_packed, readPolicy),
     };
   }
 
@@ -149,34 +165,23 @@ export class LoginPolicyRepository {
         toSqlTime(after.changeDate),
       ]);
     } else {
-      tx.write(
-        `UPDATE login_policies SET ${[...changed.map((s) => `${s.column} = ?`), 'second_factors = ?', 'multi_factors = ?', 'sequence = ?', 'change_date = ?'].join(', ')} ` +
-          'WHERE instance_id = ? AND owner_id = ?',
-        [
-          ...changed.map((s) => toColumn(after.settings[s.name])),
-          factorList(after.factors.second),
-          factorList(after.factors.multi),
-          after.sequence,
-          toSqlTime(after.changeDate),
-          ...key,
-        ],
-      );
+      tx.write(updatePolicy(changed.map((s) => s.column)), [
+        ...changed.map((s) => toColumn(after.settings[s.name])),
+        factorList(after.factors.second),
+        factorList(after.factors.multi),
+        after.sequence,
+        toSqlTime(after.changeDate),
+        ...key,
+      ]);
     }
     for (const kind of FACTOR_KINDS) {
       const added = after.factors[kind].filter((type) => !before?.factors[kind].includes(type));
       const removed = before?.factors[kind].filter((type) => !after.factors[kind].includes(type)) ?? [];
       if (added.length > 0) {
-        tx.write(
-          `INSERT INTO login_policy_factors (instance_id, owner_id, kind, factor_type, sequence) VALUES ${added.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-          added.flatMap((type) => [...key, kind, type, after.sequence]),
-        );
+        tx.write(insertFactors(added.length), added.flatMap((type) => [...key, kind, type, after.sequence]));
       }
       if (removed.length > 0) {
-        tx.write(`DELETE FROM login_policy_factors WHERE instance_id = ? AND owner_id = ? AND kind = ? AND factor_type IN (${removed.map(() => '?').join(', ')})`, [
-          ...key,
-          kind,
-          ...removed,
-        ]);
+        tx.write(deleteFactors(removed.length), [...key, kind, ...removed]);
       }
     }
   }
@@ -193,8 +198,8 @@ function ifActive<T>(row: SqlRow | undefined, unpack: (packed: string) => T): Fo
 }
 
 /** A packed policy column of a LEFT JOIN: a row that was not there packs to nothing (NULL, or '' where CONCAT_WS skips every NULL). */
-function unpackedIfAny(packed: unknown): LoginPolicyState | undefined {
-  return typeof packed === 'string' && packed !== '' ? unpackPolicy(packed) : undefined;
+function unpackedIfAny(packed: unknown, unpack: (packed: string) => LoginPolicyState = unpackPolicy): LoginPolicyState | undefined {
+  return typeof packed === 'string' && packed !== '' ? unpack(packed) : undefined;
 }
 
 function factorList(types: number[]): string {
