@@ -15,7 +15,7 @@ import { Service } from './support/service.js';
 import { SqliteDurability, sqliteDurability, SYNCHRONOUS_NAMES } from './support/sqlite-durability.js';
 import { errorNotes } from './support/table.js';
 import { TokenMinter } from './support/tokens.js';
-import { runWrk, WRK_CONNECTIONS, WRK_THREADS, WrkLoad, WrkResult } from './support/wrk.js';
+import { pooledWrkResults, runWrk, WRK_CONNECTIONS, WRK_THREADS, WrkLoad, WrkResult } from './support/wrk.js';
 
 /**
  * How long after ready the idle RSS is read: V8's memory reducer gives back what start-up used
@@ -34,6 +34,9 @@ const WRITE_BLOCK_WANTED = 500;
 const WRITE_BLOCK_MIN = 4 * (WRK_CONNECTIONS / WRK_THREADS);
 /** Orgs of the read rows, kept out of the write cycle's blocks. */
 const READ_ORGS = 10;
+/** Rows measured in alternating slices (see measureInterleaved), and how many slices each gets. */
+const INTERLEAVED_ROWS: [number, number] = [7, 8];
+const SLICES_PER_ROW = 4;
 
 export function progress(message: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -80,10 +83,14 @@ export async function measureDatabase(kind: DatabaseKind, options: BenchOptions)
           ]
         : []),
       setupLine(fixture.population) + (settledSeconds === undefined ? '' : `; then ${settledSeconds.toFixed(1)} s until InnoDB had purged the setup's history`),
-      `load: wrk, ${WRK_THREADS} threads, ${WRK_CONNECTIONS} keep-alive connections, --latency, ${options.warmupSeconds} s warm-up + ${options.seconds} s measured per row, rows one after another; load average before the rows: ${loadAverage()}`,
+      `load: wrk, ${WRK_THREADS} threads, ${WRK_CONNECTIONS} keep-alive connections, --latency, ${options.warmupSeconds} s warm-up + ${options.seconds} s measured per row, rows one after another (except 7 and 8, see below); load average before the rows: ${loadAverage()}`,
     ];
     const rows: RowResult[] = [];
-    for (const number of options.rows) rows.push(await measureRow(number, fixture, options));
+    const interleaved = INTERLEAVED_ROWS.every((number) => options.rows.includes(number));
+    for (const number of options.rows) {
+      if (interleaved && number === INTERLEAVED_ROWS[0]) rows.push(...(await measureInterleaved(INTERLEAVED_ROWS, fixture, options)));
+      else if (!(interleaved && INTERLEAVED_ROWS.includes(number))) rows.push(await measureRow(number, fixture, options));
+    }
     const peak = service.memory();
     lines.push(`service peak RSS (VmHWM) over the table: ${peak.peakRssMiB.toFixed(1)} MiB; load average after the rows: ${loadAverage()}`);
     const drift = await floorDrift(rows, fixture, options);
@@ -172,10 +179,8 @@ async function measureRow(number: number, fixture: Fixture, options: BenchOption
     case 6:
       return measureService(number, { script: 'fixed-request', url: `${base}${ADMIN_LIST_2FA}`, headers: readHeaders(fixture.iamToken), args: ['POST', '{}'] }, fixture, options);
     case 7:
-    case 8: {
-      const orgFile = number === 7 ? fixture.files.orgs10 : fixture.files.orgsAll;
-      return measureService(number, { script: 'random-org', url: `${base}${LIST_2FA}`, headers: readHeaders(fixture.iamToken), args: [orgFile, 'POST', '{}'] }, fixture, options);
-    }
+    case 8:
+      return measureService(number, randomOrgLoad(number, fixture), fixture, options);
     case 9: {
       const load = (file: string): WrkLoad => ({ script: 'write-cycle', url: `${base}/`, headers: readHeaders(fixture.iamToken), args: [file, String(fixture.writeBlock)] });
       return measureService(number, load(fixture.files.writeMeasured), fixture, options, load(fixture.files.writeWarmup));
@@ -185,6 +190,42 @@ async function measureRow(number: number, fixture: Fixture, options: BenchOption
     default:
       throw new Error(`no row ${number}`);
   }
+}
+
+/** Rows 7 and 8: a random org per request, among 10 orgs or the whole population. */
+function randomOrgLoad(number: number, fixture: Fixture): WrkLoad {
+  const orgFile = number === 7 ? fixture.files.orgs10 : fixture.files.orgsAll;
+  return { script: 'random-org', url: `${fixture.service.baseUrl}${LIST_2FA}`, headers: readHeaders(fixture.iamToken), args: [orgFile, 'POST', '{}'] };
+}
+
+/**
+ * Rows 7 and 8 are compared with each other (the p99 with 10,000 orgs against the one with 10),
+ * so they run interleaved: both warm up, then alternate slices in the order A B B A A B B A, and
+ * each row pools its slices (requests, seconds, latency histograms, CPU). The machine's drift over
+ * the minute then moves both alike, instead of whichever row happened to run in a slow moment.
+ */
+async function measureInterleaved(numbers: [number, number], fixture: Fixture, options: BenchOptions): Promise<RowResult[]> {
+  const loads = numbers.map((number) => randomOrgLoad(number, fixture));
+  for (const [i, number] of numbers.entries()) {
+    progress(`row ${number} ${rowName(number, options.orgs)}: ${options.warmupSeconds} s warm-up`);
+    await runWrk(loads[i], options.warmupSeconds);
+  }
+  const sliceSeconds = Math.max(1, Math.round(options.seconds / SLICES_PER_ROW));
+  const order = Array.from({ length: SLICES_PER_ROW }, (_, slice) => (slice % 2 === 0 ? [0, 1] : [1, 0])).flat();
+  progress(`rows ${numbers.join(' and ')} interleaved: ${order.map((i) => numbers[i]).join(' ')}, ${sliceSeconds} s each`);
+  const runs: WrkResult[][] = numbers.map(() => []);
+  const cpuMs = numbers.map(() => 0);
+  const measuredFromS = fixture.service.secondsSinceLaunch();
+  for (const i of order) {
+    const before = cpuMsOf(fixture.service.pid);
+    runs[i].push(await runWrk(loads[i], sliceSeconds));
+    cpuMs[i] += cpuMsOf(fixture.service.pid) - before;
+  }
+  const measuredToS = fixture.service.secondsSinceLaunch();
+  return numbers.map((number, i) => {
+    const pooled = pooledWrkResults(runs[i]);
+    return { ...rowOf(number, options, pooled, fixture.service.memory().rssMiB), measuredFromS, measuredToS, cpuUsPerRequest: (cpuMs[i] * 1000) / pooled.requests };
+  });
 }
 
 async function measureService(number: number, load: WrkLoad, fixture: Fixture, options: BenchOptions, warmup: WrkLoad = load): Promise<RowResult> {
@@ -331,6 +372,13 @@ function rowNotes(fixture: Fixture, options: BenchOptions): string[] {
     'RSS: the service process (VmRSS) after the row; floor rows add the floor process in parentheses.',
     'CPU µs/req: CPU time (user + system) of the measured process over the measured seconds, per request (row 10: per transaction; the MariaDB server\'s own CPU is not in it); less sensitive to a busy machine than req/s.',
   ];
+  if (INTERLEAVED_ROWS.every((number) => options.rows.includes(number))) {
+    const sliceSeconds = Math.max(1, Math.round(options.seconds / SLICES_PER_ROW));
+    notes.push(
+      `rows ${INTERLEAVED_ROWS.join(' and ')} ran interleaved (${SLICES_PER_ROW} slices of ${sliceSeconds} s each, A B B A A B B A, after a warm-up of each), so the machine's drift moves both alike; ` +
+        'each pools its slices: requests over seconds, p50/p99 from the merged latency histograms.',
+    );
+  }
   if (options.rows.includes(9)) {
     const note = `write cycle: ${WRK_THREADS} threads × ${fixture.writeBlock} orgs each (separate blocks for warm-up and measurement), add OTP_SMS on even passes, remove on odd ones`;
     notes.push(fixture.writeBlock < WRITE_BLOCK_WANTED ? `${note}; !! fewer than ${WRITE_BLOCK_WANTED} orgs per block (raise --orgs)` : `${note}.`);
@@ -347,6 +395,6 @@ function profileWindows(rows: RowResult[], options: BenchOptions): string[] {
   if (options.serviceNodeArgs.length === 0) return [];
   const windows = rows
     .filter((row) => row.measuredFromS !== undefined)
-    .map((row) => `row ${row.number} ${(row.measuredFromS as number).toFixed(1)}-${((row.measuredFromS as number) + options.seconds).toFixed(1)} s`);
+    .map((row) => `row ${row.number} ${(row.measuredFromS as number).toFixed(1)}-${(row.measuredToS ?? (row.measuredFromS as number) + options.seconds).toFixed(1)} s`);
   return windows.length ? [`measured windows in seconds since the service's launch (for profile-summary --skip-seconds): ${windows.join(', ')}`] : [];
 }

@@ -20,6 +20,8 @@ export interface RowResult {
   cpuUsPerRequest?: number;
   /** Seconds since the service's launch when the measured window began (to cut a CPU profile to it). */
   measuredFromS?: number;
+  /** When the measured window ended, where it is not measuredFromS + the row's seconds (interleaved rows share one window). */
+  measuredToS?: number;
   /** The floor process's own resident set, for rows measuring a floor. */
   floorRssMiB?: number;
 }

@@ -29,6 +29,8 @@ export interface WrkResult {
   /** wrk's own count (it counts status >= 400 only), as a cross-check of the tally. */
   wrkStatusErrors: number;
   socketErrors: { connect: number; read: number; write: number; timeout: number };
+  /** Every latency wrk recorded, as [microseconds, count], ascending. */
+  latencyHistogram: [number, number][];
 }
 
 interface ReportLine {
@@ -41,6 +43,7 @@ interface ReportLine {
   statuses: Record<string, number>;
   wrkStatusErrors: number;
   socketErrors: WrkResult['socketErrors'];
+  latencyHistogram: [number, number][];
 }
 
 /** Runs wrk (an external process, so the load costs the measured process nothing) for `seconds`. */
@@ -84,6 +87,7 @@ export function runWrk(load: WrkLoad, seconds: number): Promise<WrkResult> {
         non2xx: report.non2xx,
         wrkStatusErrors: report.wrkStatusErrors,
         socketErrors: report.socketErrors,
+        latencyHistogram: report.latencyHistogram,
       });
     });
   });
@@ -97,4 +101,44 @@ export async function wrkVersion(): Promise<string> {
     child.on('error', () => done('wrk not found'));
     child.on('close', () => done(/^wrk \S+/.exec(out)?.[0] ?? out.split('\n')[0]));
   });
+}
+
+/**
+ * Several runs of one workload as one: requests and seconds added, statuses and errors added,
+ * the latency histograms merged and the percentiles read from the merged one (as wrk reads them).
+ */
+export function pooledWrkResults(runs: WrkResult[]): WrkResult {
+  const counts = new Map<number, number>();
+  for (const run of runs) for (const [value, count] of run.latencyHistogram) counts.set(value, (counts.get(value) ?? 0) + count);
+  const latencyHistogram = [...counts].sort((a, b) => a[0] - b[0]);
+  const samples = latencyHistogram.reduce((sum, [, count]) => sum + count, 0);
+  const percentileMs = (p: number) => {
+    const rank = Math.round((p / 100) * samples + 0.5);
+    let seen = 0;
+    for (const [value, count] of latencyHistogram) if ((seen += count) >= rank) return value / 1000;
+    return latencyHistogram.length ? latencyHistogram[latencyHistogram.length - 1][0] / 1000 : NaN;
+  };
+  const sum = (pick: (run: WrkResult) => number) => runs.reduce((total, run) => total + pick(run), 0);
+  const statuses: Record<string, number> = {};
+  for (const run of runs) for (const [status, count] of Object.entries(run.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
+  const requests = sum((run) => run.requests);
+  const seconds = sum((run) => run.seconds);
+  return {
+    requests,
+    seconds,
+    rate: requests / seconds,
+    p50Ms: percentileMs(50),
+    p99Ms: percentileMs(99),
+    maxMs: Math.max(...runs.map((run) => run.maxMs)),
+    statuses,
+    non2xx: sum((run) => run.non2xx),
+    wrkStatusErrors: sum((run) => run.wrkStatusErrors),
+    socketErrors: {
+      connect: sum((run) => run.socketErrors.connect),
+      read: sum((run) => run.socketErrors.read),
+      write: sum((run) => run.socketErrors.write),
+      timeout: sum((run) => run.socketErrors.timeout),
+    },
+    latencyHistogram,
+  };
 }

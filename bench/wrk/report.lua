@@ -45,10 +45,16 @@ function done(summary, latency, requests)
     parts[#parts + 1] = string.format('"%d":%d', status, count)
     if status < 200 or status > 299 then non2xx = non2xx + count end
   end
+  -- the whole latency histogram (microseconds, count), so runs of one workload can be pooled
+  local histogram = {}
+  for i = 1, #latency do
+    local value, count = latency(i)
+    histogram[#histogram + 1] = string.format("[%d,%d]", value, count)
+  end
   local e = summary.errors
   io.write(string.format(
     'BENCH_RESULT {"requests":%d,"durationUs":%d,"p50Us":%d,"p90Us":%d,"p99Us":%d,"maxUs":%d,' ..
-    '"non2xx":%d,"statuses":{%s},"wrkStatusErrors":%d,"socketErrors":{"connect":%d,"read":%d,"write":%d,"timeout":%d}}\n',
+    '"non2xx":%d,"statuses":{%s},"wrkStatusErrors":%d,"socketErrors":{"connect":%d,"read":%d,"write":%d,"timeout":%d},"latencyHistogram":[%s]}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
-    non2xx, table.concat(parts, ","), e.status, e.connect, e.read, e.write, e.timeout))
+    non2xx, table.concat(parts, ","), e.status, e.connect, e.read, e.write, e.timeout, table.concat(histogram, ",")))
 end
