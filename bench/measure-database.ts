@@ -10,7 +10,7 @@ import { DatabaseKind, BenchOptions } from './support/options.js';
 import { createOrgPopulation, OrgPopulation, SETUP_CONCURRENCY } from './support/org-population.js';
 import { cpuMsOf, freePort, memoryOf, NodeProcess } from './support/processes.js';
 import { RowResult, TableResult } from './support/results.js';
-import { POPULATION_ROWS, RAW_WRITE_FLOOR_ROW, rowName } from './support/rows.js';
+import { BARE_HTTP_ROW, POPULATION_ROWS, RAW_WRITE_FLOOR_ROW, rowName } from './support/rows.js';
 import { Service } from './support/service.js';
 import { SqliteDurability, sqliteDurability, SYNCHRONOUS_NAMES } from './support/sqlite-durability.js';
 import { errorNotes } from './support/table.js';
@@ -250,7 +250,7 @@ async function measureHttpFloor(number: number, script: string, serviceLoad: Wrk
     let cpuMsBefore = 0;
     const result = await warmUpAndMeasure(number, options, load, load, () => (cpuMsBefore = cpuMsOf(floor.pid)));
     const cpuUsPerRequest = ((cpuMsOf(floor.pid) - cpuMsBefore) * 1000) / result.requests;
-    return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), floorRssMiB: memoryOf(floor.pid).rssMiB, cpuUsPerRequest };
+    return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), floorRssMiB: memoryOf(floor.pid).rssMiB, cpuUsPerRequest, wrk: result };
   } finally {
     await floor.stop();
   }
@@ -258,16 +258,26 @@ async function measureHttpFloor(number: number, script: string, serviceLoad: Wrk
 
 /**
  * Row 1 measured again once the other rows ran: how much the machine itself changed over the
- * table (the ratios compare every row with the first measurement of row 1).
+ * table. Row 1 then becomes both measurements pooled (requests over seconds, the p99 of the merged
+ * latency histograms), and every ratio to it uses that: a floor taken at one end of the table
+ * would make every ratio depend on whether that moment happened to be fast or slow.
  */
 async function floorDrift(rows: RowResult[], fixture: Fixture, options: BenchOptions): Promise<string[]> {
-  const first = rows.find((row) => row.number === 1);
-  if (!first || !rows.some((row) => row.number > 2 && row.number < 9)) return [];
-  const again = await measureRow(1, fixture, options);
+  const at = rows.findIndex((row) => row.number === BARE_HTTP_ROW);
+  const first = rows[at];
+  if (!first?.wrk || !rows.some((row) => row.number > 2 && row.number < 9)) return [];
+  const again = await measureRow(BARE_HTTP_ROW, fixture, options);
   const change = (now: number, before: number) => `${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(0)}%`;
+  const pooled = pooledWrkResults([first.wrk, again.wrk as WrkResult]);
+  const cpuUs = (row: RowResult) => (row.cpuUsPerRequest ?? 0) * (row.wrk?.requests ?? 0);
+  rows[at] = {
+    ...rowOf(BARE_HTTP_ROW, options, pooled, first.serviceRssMiB),
+    floorRssMiB: Math.max(first.floorRssMiB ?? 0, again.floorRssMiB ?? 0),
+    cpuUsPerRequest: (cpuUs(first) + cpuUs(again)) / pooled.requests,
+  };
   return [
-    `row 1 again after the table: ${again.rate.toFixed(0)} req/s (${change(again.rate, first.rate)}), p99 ${again.p99Ms.toFixed(2)} ms (${change(again.p99Ms, first.p99Ms)}): ` +
-      'how far the machine drifted while the rows ran; the ratios use the first measurement.',
+    `row 1 at the start: ${first.rate.toFixed(0)} req/s, p99 ${first.p99Ms.toFixed(2)} ms; again after the other rows: ${again.rate.toFixed(0)} req/s (${change(again.rate, first.rate)}), ` +
+      `p99 ${again.p99Ms.toFixed(2)} ms (${change(again.p99Ms, first.p99Ms)}), how far the machine drifted meanwhile. The table's row 1, and every ratio to it, pools both measurements.`,
   ];
 }
 

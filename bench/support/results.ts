@@ -1,3 +1,5 @@
+import type { WrkResult } from './wrk.js';
+
 /** One measured row, whatever produced it (wrk against a process, or the raw driver floor). */
 export interface RowResult {
   number: number;
@@ -24,6 +26,8 @@ export interface RowResult {
   measuredToS?: number;
   /** The floor process's own resident set, for rows measuring a floor. */
   floorRssMiB?: number;
+  /** What wrk reported, where a row may be pooled with another measurement of it. */
+  wrk?: WrkResult;
 }
 
 export interface TableResult {
