@@ -1,4 +1,5 @@
 import { SqlParam, SqlStatement } from './sql.js';
+import { textPerCount } from './statement-texts.js';
 
 /** A counter row: `table.column` of the row `where` names. */
 export interface Counter {
@@ -80,20 +81,17 @@ export function sqliteNumberedInserts(write: NumberedWrite, last: number): SqlSt
   return statements;
 }
 
-/** `INSERT INTO into VALUES (?, …), …`, built once per table and shape (the same text each time: the statement cache finds it at once). */
+/** `INSERT INTO into VALUES (?, …), …` for `rowCount` rows of `width` values, one text per table and row count. */
 function insertValues(into: string, rowCount: number, width: number): string {
-  let byShape = insertTexts.get(into);
-  if (!byShape) insertTexts.set(into, (byShape = new Map()));
-  const shape = rowCount * 1024 + width;
-  let sql = byShape.get(shape);
-  if (sql === undefined) {
+  let perCount = insertTexts.get(into);
+  if (!perCount) {
+    // `into` names the columns, so the width is the same on every call for it
     const tuple = `(${Array.from({ length: width }, () => '?').join(', ')})`;
-    sql = `INSERT INTO ${into} VALUES ${Array.from({ length: rowCount }, () => tuple).join(', ')}`;
-    byShape.set(shape, sql);
+    insertTexts.set(into, (perCount = textPerCount((count) => `INSERT INTO ${into} VALUES ${Array.from({ length: count }, () => tuple).join(', ')}`)));
   }
-  return sql;
+  return perCount(rowCount);
 }
-const insertTexts = new Map<string, Map<number, string>>();
+const insertTexts = new Map<string, (rowCount: number) => string>();
 
 /** The writes grouped by counter, each group in the order of its first write. */
 function byCounter(writes: readonly NumberedWrite[]): NumberedWrite[][] {
