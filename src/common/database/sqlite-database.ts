@@ -26,6 +26,8 @@ interface TakenCounter {
   value: number;
   /** The value in the database. */
   stored: number;
+  /** `value` when the running unit began; unset when that unit read the counter first. */
+  atUnitStart?: number;
 }
 
 interface Unit {
@@ -199,19 +201,16 @@ export class SqliteDatabase extends SqlDatabase {
     return taken.value;
   }
 
-  /** Where each counter stands before a unit runs, to give back the numbers of a unit that rolls back. */
-  private countersNow(): Map<string, number> {
-    const values = new Map<string, number>();
-    for (const [key, taken] of this.counters) values.set(key, taken.value);
-    return values;
+  /** Marks where each counter stands as a unit begins, to give back the numbers of a unit that rolls back. */
+  private markCounters(): void {
+    for (const taken of this.counters.values()) taken.atUnitStart = taken.value;
   }
 
-  private restoreCounters(before: Map<string, number>): void {
+  private restoreCounters(): void {
     for (const [key, taken] of this.counters) {
-      const value = before.get(key);
       // a counter the unit read first was read inside its savepoint: read it again when needed
-      if (value === undefined) this.counters.delete(key);
-      else taken.value = value;
+      if (taken.atUnitStart === undefined) this.counters.delete(key);
+      else taken.value = taken.atUnitStart;
     }
   }
 
@@ -250,7 +249,7 @@ export class SqliteDatabase extends SqlDatabase {
       this.counters.clear();
       for (const unit of units) {
         this.control('SAVEPOINT unit');
-        const counted = this.countersNow();
+        this.markCounters();
         try {
           const value = await unit.run();
           this.control('RELEASE unit');
@@ -258,7 +257,7 @@ export class SqliteDatabase extends SqlDatabase {
         } catch (error) {
           this.control('ROLLBACK TO unit');
           this.control('RELEASE unit');
-          this.restoreCounters(counted);
+          this.restoreCounters();
           outcomes.push({ ok: false, error });
         }
       }
