@@ -8,7 +8,7 @@ import { loadAverage } from './support/machine.js';
 import { BenchDatabase } from './support/mysql-database.js';
 import { DatabaseKind, BenchOptions } from './support/options.js';
 import { createOrgPopulation, OrgPopulation, SETUP_CONCURRENCY } from './support/org-population.js';
-import { cpuMsOf, freePort, memoryOf, NodeProcess } from './support/processes.js';
+import { cpuMsOf, freePort, localDatabaseServerPid, memoryOf, NodeProcess } from './support/processes.js';
 import { RowResult, TableResult } from './support/results.js';
 import { BARE_HTTP_ROW, POPULATION_ROWS, RAW_WRITE_FLOOR_ROW, rowName } from './support/rows.js';
 import { Service } from './support/service.js';
@@ -58,6 +58,29 @@ interface Fixture {
   writeBlock: number;
   /** What the raw driver floor reported about its settings, once it ran. */
   floorSettings?: Record<string, unknown>;
+  /** The MariaDB server's pid when it runs on this machine (its CPU per request gets a column). */
+  databasePid?: number;
+}
+
+/** CPU (ms) used since it was taken by the measured process and, where it runs here, the database server. */
+interface CpuWindow {
+  end(): { processMs: number; databaseMs?: number };
+}
+
+function cpuWindow(pid: number, databasePid: number | undefined): CpuWindow {
+  const processBefore = cpuMsOf(pid);
+  const databaseBefore = databasePid === undefined ? 0 : cpuMsOf(databasePid);
+  return {
+    end: () => ({ processMs: cpuMsOf(pid) - processBefore, databaseMs: databasePid === undefined ? undefined : cpuMsOf(databasePid) - databaseBefore }),
+  };
+}
+
+/** The CPU columns of a row: µs of the measured process, and of the database server, per request. */
+function cpuPerRequest(cpu: { processMs: number; databaseMs?: number }, requests: number): Pick<RowResult, 'cpuUsPerRequest' | 'databaseCpuUsPerRequest'> {
+  return {
+    cpuUsPerRequest: (cpu.processMs * 1000) / requests,
+    databaseCpuUsPerRequest: cpu.databaseMs === undefined ? undefined : (cpu.databaseMs * 1000) / requests,
+  };
 }
 
 /** One table: starts the service on a fresh database, sets up the orgs, runs the rows one after another. */
@@ -155,6 +178,7 @@ async function prepare(
     cannedFile,
     files,
     writeBlock,
+    databasePid: kind === 'mysql' && isLocalServer(databaseUrl as string) ? localDatabaseServerPid() : undefined,
   };
 }
 
@@ -214,29 +238,30 @@ async function measureInterleaved(numbers: [number, number], fixture: Fixture, o
   const order = Array.from({ length: SLICES_PER_ROW }, (_, slice) => (slice % 2 === 0 ? [0, 1] : [1, 0])).flat();
   progress(`rows ${numbers.join(' and ')} interleaved: ${order.map((i) => numbers[i]).join(' ')}, ${sliceSeconds} s each`);
   const runs: WrkResult[][] = numbers.map(() => []);
-  const cpuMs = numbers.map(() => 0);
+  const cpu = numbers.map(() => ({ processMs: 0, databaseMs: fixture.databasePid === undefined ? undefined : 0 }));
   const measuredFromS = fixture.service.secondsSinceLaunch();
   for (const i of order) {
-    const before = cpuMsOf(fixture.service.pid);
+    const window = cpuWindow(fixture.service.pid, fixture.databasePid);
     runs[i].push(await runWrk(loads[i], sliceSeconds));
-    cpuMs[i] += cpuMsOf(fixture.service.pid) - before;
+    const used = window.end();
+    cpu[i].processMs += used.processMs;
+    if (cpu[i].databaseMs !== undefined) cpu[i].databaseMs = (cpu[i].databaseMs as number) + (used.databaseMs as number);
   }
   const measuredToS = fixture.service.secondsSinceLaunch();
   return numbers.map((number, i) => {
     const pooled = pooledWrkResults(runs[i]);
-    return { ...rowOf(number, options, pooled, fixture.service.memory().rssMiB), measuredFromS, measuredToS, cpuUsPerRequest: (cpuMs[i] * 1000) / pooled.requests };
+    return { ...rowOf(number, options, pooled, fixture.service.memory().rssMiB), measuredFromS, measuredToS, ...cpuPerRequest(cpu[i], pooled.requests) };
   });
 }
 
 async function measureService(number: number, load: WrkLoad, fixture: Fixture, options: BenchOptions, warmup: WrkLoad = load): Promise<RowResult> {
   let measuredFromS = 0;
-  let cpuMsBefore = 0;
+  let window: CpuWindow | undefined;
   const result = await warmUpAndMeasure(number, options, load, warmup, () => {
     measuredFromS = fixture.service.secondsSinceLaunch();
-    cpuMsBefore = cpuMsOf(fixture.service.pid);
+    window = cpuWindow(fixture.service.pid, fixture.databasePid);
   });
-  const cpuUsPerRequest = ((cpuMsOf(fixture.service.pid) - cpuMsBefore) * 1000) / result.requests;
-  return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), measuredFromS, cpuUsPerRequest };
+  return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), measuredFromS, ...cpuPerRequest((window as CpuWindow).end(), result.requests) };
 }
 
 /** A floor answering the service's bytes in its own process, driven exactly like row 3. */
@@ -247,9 +272,9 @@ async function measureHttpFloor(number: number, script: string, serviceLoad: Wrk
     await floor.waitForLine(/^ready/);
     const load = { ...serviceLoad, url: `http://127.0.0.1:${port}${LIST_2FA}` };
     await expectCannedAnswer(load, fixture.cannedFile, rowName(number, options.orgs));
-    let cpuMsBefore = 0;
-    const result = await warmUpAndMeasure(number, options, load, load, () => (cpuMsBefore = cpuMsOf(floor.pid)));
-    const cpuUsPerRequest = ((cpuMsOf(floor.pid) - cpuMsBefore) * 1000) / result.requests;
+    let window: CpuWindow | undefined;
+    const result = await warmUpAndMeasure(number, options, load, load, () => (window = cpuWindow(floor.pid, undefined)));
+    const { cpuUsPerRequest } = cpuPerRequest((window as CpuWindow).end(), result.requests);
     return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), floorRssMiB: memoryOf(floor.pid).rssMiB, cpuUsPerRequest, wrk: result };
   } finally {
     await floor.stop();
@@ -296,6 +321,7 @@ function announce(number: number, options: BenchOptions): void {
 interface FloorResult {
   transactions: number;
   cpuUsPerTransaction: number;
+  serverCpuUsPerTransaction?: number;
   seconds: number;
   rate: number;
   p50Ms: number;
@@ -310,7 +336,8 @@ async function measureRawWriteFloor(number: number, fixture: Fixture, options: B
     fixture.kind === 'mysql'
       ? ['--kind', 'mysql', '--database', fixture.databaseUrl as string]
       : ['--kind', 'sqlite', '--database', join(fixture.dataDir, SQLITE_FILE_NAME), '--synchronous', String(fixture.durability?.synchronous)];
-  const args = [...target, '--seconds', String(options.seconds), '--warmup', String(options.warmupSeconds), '--concurrency', String(WRK_CONNECTIONS)];
+  const serverPid = fixture.databasePid === undefined ? [] : ['--server-pid', String(fixture.databasePid)];
+  const args = [...target, ...serverPid, '--seconds', String(options.seconds), '--warmup', String(options.warmupSeconds), '--concurrency', String(WRK_CONNECTIONS)];
   announce(number, options);
   const floor = new NodeProcess('dist/bench/floors/raw-write-floor.js', args, {});
   const line = await floor.waitForLine(/^FLOOR_RESULT /, (options.warmupSeconds + options.seconds + 120) * 1000);
@@ -324,6 +351,7 @@ async function measureRawWriteFloor(number: number, fixture: Fixture, options: B
     serviceRssMiB: fixture.service.memory().rssMiB,
     floorRssMiB: result.rssMiB,
     cpuUsPerRequest: result.cpuUsPerTransaction,
+    databaseCpuUsPerRequest: result.serverCpuUsPerTransaction,
   };
 }
 
@@ -348,6 +376,11 @@ function rowOf(number: number, options: BenchOptions, result: WrkResult, service
     tallyMismatch: tallied400 === result.wrkStatusErrors ? undefined : `wrk counted ${result.wrkStatusErrors} answers >= 400, the script ${tallied400}`,
     serviceRssMiB,
   };
+}
+
+/** Whether the server a URL names runs on this machine (so its process can be watched). */
+function isLocalServer(url: string): boolean {
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
 }
 
 function readHeaders(token: string, org?: string): Record<string, string> {
@@ -380,8 +413,9 @@ function rowNotes(fixture: Fixture, options: BenchOptions): string[] {
   const notes = [
     'rows 1-8: rate and p99 compared with row 1 (bare node:http); rows 9-10: with row 10 (raw driver write floor, tx/s, latency per transaction measured in-process).',
     'RSS: the service process (VmRSS) after the row; floor rows add the floor process in parentheses.',
-    'CPU µs/req: CPU time (user + system) of the measured process over the measured seconds, per request (row 10: per transaction; the MariaDB server\'s own CPU is not in it); less sensitive to a busy machine than req/s.',
+    'CPU µs/req: CPU time (user + system) of the measured process over the measured seconds, per request (row 10: per transaction); less sensitive to a busy machine than req/s.',
   ];
+  if (fixture.databasePid !== undefined) notes.push(`DB µs/req: CPU time of the MariaDB server (pid ${fixture.databasePid}, on this machine) over the same seconds, per request or transaction.`);
   if (INTERLEAVED_ROWS.every((number) => options.rows.includes(number))) {
     const sliceSeconds = Math.max(1, Math.round(options.seconds / SLICES_PER_ROW));
     notes.push(

@@ -3,18 +3,19 @@
 // on tables of its own (floor_events, floor_login_policy_factors) created in the service's own
 // database from the service's own table definitions, so column types and indexes are the same.
 //
-//   node dist/bench/floors/raw-write-floor.js --kind mysql  --database mysql://…/lpf_bench_x --seconds 10 --warmup 3 --concurrency 32
+//   node dist/bench/floors/raw-write-floor.js --kind mysql  --database mysql://…/lpf_bench_x [--server-pid N] --seconds 10 --warmup 3 --concurrency 32
 //   node dist/bench/floors/raw-write-floor.js --kind sqlite --database /tmp/…/x.sqlite --synchronous 1 --seconds 10 --warmup 3
 //
 // MariaDB: mysql2/promise, a pool of `concurrency` connections and as many transactions in flight.
 // SQLite: better-sqlite3 (synchronous), one connection, one transaction after the other, opened as
 // TypeORM's driver opens it for the service (foreign_keys=ON, journal_mode=WAL) plus the synchronous
 // level the harness read from a connection opened with the service's options.
-// Prints one line: FLOOR_RESULT {"transactions", "seconds", "rate", "p50Ms", "p99Ms", "cpuUsPerTransaction", "rssMiB", "settings"}.
+// Prints one line: FLOOR_RESULT {"transactions", "seconds", "rate", "p50Ms", "p99Ms", "cpuUsPerTransaction", "serverCpuUsPerTransaction", "rssMiB", "settings"}.
 import Database from 'better-sqlite3';
 import { createPool, Pool } from 'mysql2/promise';
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { cpuMsOf } from '../support/processes.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -24,6 +25,7 @@ const { values: options } = parseArgs({
     warmup: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '32' },
     synchronous: { type: 'string' },
+    'server-pid': { type: 'string' },
   },
 });
 
@@ -43,6 +45,8 @@ interface Timing {
   latenciesMs: number[];
   /** CPU time this process used meanwhile (user + system), in ms. */
   cpuMs: number;
+  /** CPU time the database server (--server-pid) used meanwhile, in ms. */
+  serverCpuMs?: number;
 }
 
 /** An 18-digit id, shaped like the service's ids. */
@@ -72,6 +76,7 @@ async function mysqlFloor(url: string, concurrency: number, warmup: number, seco
 async function runConcurrently(pool: Pool, all: Writer[], seconds: number): Promise<Timing> {
   const latenciesMs: number[] = [];
   const cpuBefore = process.cpuUsage();
+  const serverCpuBefore = serverCpuMs();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
@@ -83,7 +88,14 @@ async function runConcurrently(pool: Pool, all: Writer[], seconds: number): Prom
       }
     }),
   );
-  return { transactions: latenciesMs.length, seconds: (performance.now() - started) / 1000, latenciesMs, cpuMs: cpuMsSince(cpuBefore) };
+  const serverCpuAfter = serverCpuMs();
+  const serverCpu = serverCpuAfter === undefined ? undefined : serverCpuAfter - (serverCpuBefore as number);
+  return { transactions: latenciesMs.length, seconds: (performance.now() - started) / 1000, latenciesMs, cpuMs: cpuMsSince(cpuBefore), serverCpuMs: serverCpu };
+}
+
+/** The database server's CPU time so far (--server-pid), or undefined when not given. */
+function serverCpuMs(): number | undefined {
+  return options['server-pid'] === undefined ? undefined : cpuMsOf(Number(options['server-pid']));
 }
 
 async function mysqlTransaction(pool: Pool, writer: Writer): Promise<void> {
@@ -208,6 +220,7 @@ async function main(): Promise<void> {
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     cpuUsPerTransaction: (timing.cpuMs * 1000) / timing.transactions,
+    serverCpuUsPerTransaction: timing.serverCpuMs === undefined ? undefined : (timing.serverCpuMs * 1000) / timing.transactions,
     rssMiB: process.memoryUsage().rss / 2 ** 20,
     settings,
   };

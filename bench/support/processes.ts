@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -91,4 +91,17 @@ export function cpuMsOf(pid: number): number {
   // the fields after the command name (which may hold spaces) start with field 3; utime and stime are fields 14 and 15, in USER_HZ (100/s)
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The pid of the database server running on this machine (mariadbd, else mysqld), or undefined when none runs here. */
+export function localDatabaseServerPid(): number | undefined {
+  for (const name of ['mariadbd', 'mysqld']) {
+    try {
+      const [pid] = execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).trim().split('\n');
+      if (pid) return Number(pid);
+    } catch {
+      // pgrep exits 1 when nothing matches
+    }
+  }
+  return undefined;
 }

@@ -20,6 +20,8 @@ export interface RowResult {
   serviceRssMiB: number;
   /** CPU time of the measured process (the service, a floor server, the raw driver floor) per request or transaction, in µs. */
   cpuUsPerRequest?: number;
+  /** CPU time of the database server meanwhile, per request or transaction, in µs (MariaDB on this machine only). */
+  databaseCpuUsPerRequest?: number;
   /** Seconds since the service's launch when the measured window began (to cut a CPU profile to it). */
   measuredFromS?: number;
   /** When the measured window ended, where it is not measuredFromS + the row's seconds (interleaved rows share one window). */
