@@ -1,9 +1,12 @@
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2';
 import { CommitBatcher } from './commit-batcher.js';
+import { GenerationCheck } from './generation-check.js';
 import { KeyedRead } from './keyed-read.js';
+import { KeyedReadCache } from './keyed-read-cache.js';
 import { mergedStatements } from './merged-statements.js';
 import { mysqlNumberedStatements } from './numbered-writes.js';
 import { inlineParams } from './mysql-literal.js';
+import { GENERATION_SQL, READ_AT_COLUMN } from './position-counter.js';
 import { ReadCoalescer } from './read-coalescer.js';
 import { SqlParam, SqlRow, SqlStatement, SqlWriteResult } from './sql.js';
 import { SqlDatabase } from './sql-database.js';
@@ -11,6 +14,10 @@ import { BufferedTransaction, SqlTransaction, UnitWrites } from './sql-transacti
 
 /** Statements of one keyed read and scope running at once; the reads that arrive meanwhile wait for the next. */
 const KEYED_STATEMENTS_IN_FLIGHT = 2;
+/** Generation checks running at once; the reads that arrive meanwhile wait for the next. */
+const GENERATION_CHECKS_IN_FLIGHT = 2;
+/** Rows of keyed reads kept for the current generation of the committed state. */
+const KEPT_ROWS = 20_000;
 /** Commits running at once; the units of work that arrive meanwhile are committed together in the next. */
 const COMMITS_IN_FLIGHT = 4;
 
@@ -24,19 +31,44 @@ const COMMITS_IN_FLIGHT = 4;
  *
  * Keyed reads (the read path) that arrive together are answered together (ReadCoalescer), and
  * units of work that commit together share one transaction (CommitBatcher).
+ *
+ * A keyed read's rows are kept for the generation of the committed state they were read at (the
+ * event position counter, which every command's transaction moves: see position-counter.ts). A
+ * read of a kept row asks the server for the current generation (one statement for all the reads
+ * that ask together, started after they asked) and is answered from the row only when the
+ * generation is still the same; otherwise it reads. So a read never answers older than the last
+ * commit that finished before it was asked for, through this process or any other.
  */
 export class MysqlDatabase extends SqlDatabase {
   readonly dialect = 'mysql' as const;
 
-  private readonly coalescer = new ReadCoalescer((sql, params) => this.read(sql, params), KEYED_STATEMENTS_IN_FLIGHT);
+  private readonly coalescer = new ReadCoalescer((sql, params) => this.read(withReadAt(sql), params), KEYED_STATEMENTS_IN_FLIGHT);
+  private readonly kept = new KeyedReadCache(KEPT_ROWS);
+  private readonly generations = new GenerationCheck(() => this.generation(), GENERATION_CHECKS_IN_FLIGHT);
   private readonly commits = new CommitBatcher<UnitWrites>((units) => this.commitNow(mergedStatements(units)), COMMITS_IN_FLIGHT);
 
   constructor(private readonly pool: Pool) {
     super();
   }
 
-  override readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
-    return this.coalescer.read(read, scope, key);
+  override async readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
+    const kept = this.kept.lookup(read, scope, key);
+    if (kept !== undefined) {
+      const generation = await this.generations.latest();
+      if (generation === kept.generation) return kept.row;
+      if (generation !== undefined) this.kept.advance(generation);
+    }
+    const row = await this.coalescer.read(read, scope, key);
+    const readAt = Number(row?.read_at);
+    if (row !== undefined && Number.isSafeInteger(readAt)) this.kept.keep(read, scope, key, row, readAt);
+    return row;
+  }
+
+  /** The generation of the committed state, or undefined while it cannot be trusted. */
+  private async generation(): Promise<number | undefined> {
+    const [row] = await this.read(GENERATION_SQL);
+    const generation = Number(row?.generation);
+    return row !== undefined && Number(row.unpositioned) === 0 && Number.isSafeInteger(generation) ? generation : undefined;
   }
 
   read<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
@@ -119,4 +151,17 @@ async function settled<T>(connection: PoolConnection, work: () => Promise<T>): P
 
 function query(connection: PoolConnection, sql: string): Promise<unknown> {
   return new Promise((resolve, reject) => connection.query(sql, (error, result) => (error ? reject(error) : resolve(result))));
+}
+
+const readAtTexts = new Map<string, string>();
+
+/** A keyed read's statement that also returns the generation its rows were read at (column `read_at`). */
+function withReadAt(sql: string): string {
+  let text = readAtTexts.get(sql);
+  if (text === undefined) {
+    if (!sql.startsWith('SELECT ')) throw new Error(`a keyed read must be one SELECT: ${sql}`);
+    text = `SELECT ${READ_AT_COLUMN}, ${sql.slice('SELECT '.length)}`;
+    readAtTexts.set(sql, text);
+  }
+  return text;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../common/config/app-config.js';
-import { Counter } from '../../common/database/numbered-writes.js';
+import { POSITION_COUNTER } from '../../common/database/position-counter.js';
 import { SqlParam } from '../../common/database/sql.js';
 import { SqlDatabase } from '../../common/database/sql-database.js';
 import { toSqlTime } from '../../common/database/sql-time.js';
@@ -31,8 +31,6 @@ export function streamParams(aggregate: AggregateRef): SqlParam[] {
   return [aggregate.instanceId, aggregate.type, aggregate.id];
 }
 
-/** The counter that events take their positions from. */
-const POSITION_COUNTER: Counter = { table: 'event_positions', column: 'last_position', where: 'id = 1' };
 
 const EVENT_COLUMNS = 'instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner, created_at';
 /** Where the numbered rows of an append go (one text each, built once). */
