@@ -18,8 +18,23 @@ describe('MariaDB: keyed reads answered together, units of work committed togeth
     db = new MysqlDatabase(pool);
     await db.execute('CREATE TABLE kv (scope VARCHAR(20) NOT NULL, k VARCHAR(20) NOT NULL, v INT NOT NULL, PRIMARY KEY (scope, k)) COLLATE utf8mb4_bin');
     await db.execute('CREATE TABLE claims (k VARCHAR(20) NOT NULL, owner INT NOT NULL, PRIMARY KEY (k)) COLLATE utf8mb4_bin');
+    // the generation the kept rows follow: the position counter, and events that may lack a position
+    await db.execute('CREATE TABLE event_positions (id TINYINT UNSIGNED NOT NULL, last_position BIGINT UNSIGNED NOT NULL, PRIMARY KEY (id))');
+    await db.execute('INSERT INTO event_positions VALUES (1, 0)');
+    await db.execute('CREATE TABLE events (id INT NOT NULL AUTO_INCREMENT, position BIGINT UNSIGNED NULL, PRIMARY KEY (id), UNIQUE KEY (position))');
     await db.execute(`INSERT INTO kv VALUES ${Array.from({ length: 500 }, (_, index) => `('s', 'k${index}', ${index}), ('t', 'k${index}', ${1000 + index})`).join(', ')}`);
   });
+
+  /** Commits a value the way a command commits its changes: the position counter moves in the same transaction. */
+  function setValue(key: string, value: number): Promise<void> {
+    return db.transaction(async (tx) => {
+      tx.write("UPDATE kv SET v = ? WHERE scope = 's' AND k = ?", [value, key]);
+      tx.write('UPDATE event_positions SET last_position = last_position + 1 WHERE id = 1');
+    });
+  }
+
+  /** Past the time kept rows stay unused after the counter moved. */
+  const settle = () => new Promise((done) => setTimeout(done, 150));
 
   after(async () => {
     await new Promise((resolve) => pool.end(resolve));
@@ -43,7 +58,7 @@ describe('MariaDB: keyed reads answered together, units of work committed togeth
     });
     try {
       for (let round = 1; round <= 200; round++) {
-        await db.execute("UPDATE kv SET v = ? WHERE scope = 's' AND k = 'k7'", [10_000 + round]);
+        await setValue('k7', 10_000 + round);
         const row = await db.readByKey(VALUE_OF, ['s'], 'k7');
         assert.equal(row?.v, 10_000 + round, `round ${round}`);
       }
@@ -51,6 +66,26 @@ describe('MariaDB: keyed reads answered together, units of work committed togeth
       flooding = false;
       await Promise.all(flood);
     }
+  });
+
+  it('a kept row answers while the position counter stands still; a commit that moves it, or leaves an event without a position, is in the next read', async () => {
+    const read = async () => (await db.readByKey(VALUE_OF, ['s'], 'k42'))?.v;
+    await setValue('k42', 1);
+    assert.equal(await read(), 1);
+    await settle();
+    // a change that leaves the counter alone (no command does that) is not seen: the read was answered from the kept row
+    await db.execute("UPDATE kv SET v = 2 WHERE scope = 's' AND k = 'k42'");
+    assert.equal(await read(), 1, 'answered from the kept row');
+    await setValue('k42', 3);
+    assert.equal(await read(), 3, 'the counter moved');
+    await settle();
+    assert.equal(await read(), 3);
+    await db.transaction(async (tx) => {
+      tx.write("UPDATE kv SET v = 4 WHERE scope = 's' AND k = 'k42'");
+      tx.write('INSERT INTO events (position) VALUES (NULL)');
+    });
+    assert.equal(await read(), 4, 'an event without a position: the counter cannot be trusted');
+    await db.execute('UPDATE events SET position = 1000000 WHERE position IS NULL');
   });
 
   it('300 concurrent units, a third of them claiming a key another unit claims: each key is claimed once, every unit gets its own answer', async () => {
