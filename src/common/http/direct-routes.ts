@@ -46,8 +46,6 @@ export interface ServedRoute {
   handler: (...args: unknown[]) => unknown;
   required: RequiredPermission;
   args: Argument[];
-  /** Whether every argument is known without waiting (no validation, no parameter pipe). */
-  immediate: boolean;
   status: number;
 }
 
@@ -125,8 +123,7 @@ export class DirectRoutes {
         const required = accessDeclaration(reflector, handler, controller);
         if (!required || required === 'public') throw new Error(`${where}: a direct route must declare its permission`);
         const args = argumentsOf(controller, name, where);
-        const immediate = args.every((arg) => arg.kind === 'caller' || arg.kind === 'targetOrg' || (arg.kind === 'body' && !arg.validated));
-        const route: ServedRoute = { instance, handler, required, args, immediate, status: statusOf(handler) };
+        const route: ServedRoute = { instance, handler, required, args, status: statusOf(handler) };
         for (const key of routeKeys(controller, handler)) {
           this.routes.set(key, route);
           const [method, path] = key.split(' ');
@@ -149,8 +146,9 @@ export class DirectRoutes {
 
   private invoke(route: ServedRoute, admitted: Admitted, exchange: DirectExchange): void {
     try {
-      if (route.immediate) {
-        this.run(route, route.args.map((arg) => this.immediateArgument(arg, admitted, exchange)), exchange);
+      const args = this.argumentsAtOnce(route, admitted, exchange);
+      if (args !== undefined) {
+        this.run(route, args, exchange);
         return;
       }
       Promise.all(route.args.map((arg) => this.argument(arg, admitted, exchange))).then(
@@ -167,6 +165,28 @@ export class DirectRoutes {
       (result) => exchange.answer(route.status, this.json(result)),
       (error: unknown) => exchange.fail(error),
     );
+  }
+
+  /**
+   * The arguments when none has to wait: the caller, the target org, a body that needs no
+   * validation or whose text was validated before (ValidatedBodyMemo), a path parameter without
+   * pipes. Undefined when one has to go through its pipes.
+   */
+  private argumentsAtOnce(route: ServedRoute, admitted: Admitted, exchange: DirectExchange): unknown[] | undefined {
+    const args: unknown[] = [];
+    for (const arg of route.args) {
+      if (arg.kind === 'body' && arg.validated) {
+        const known = this.validatedBodies.get(arg.metatype, exchange.bodyText);
+        if (known === undefined) return undefined;
+        args.push(known);
+      } else if (arg.kind === 'param') {
+        if (arg.pipes.length > 0) return undefined;
+        args.push(exchange.param(arg.name));
+      } else {
+        args.push(this.immediateArgument(arg, admitted, exchange));
+      }
+    }
+    return args;
   }
 
   private immediateArgument(arg: Argument, admitted: Admitted, exchange: DirectExchange): unknown {
