@@ -9,6 +9,9 @@ export const POSITION_COUNTER: Counter = { table: 'event_positions', column: 'la
 
 const { table, column, where } = POSITION_COUNTER;
 
+/** The newest position given (column `last_position`). */
+export const LAST_POSITION_SQL = `SELECT ${column} AS last_position FROM ${table} WHERE ${where}`;
+
 /**
  * The generation of the committed state (MySQL): the counter's value, and whether events without a
  * position exist. A process of the previous version commits its events without one and the

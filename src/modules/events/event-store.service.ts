@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../common/config/app-config.js';
-import { POSITION_COUNTER } from '../../common/database/position-counter.js';
+import { LAST_POSITION_SQL, POSITION_COUNTER } from '../../common/database/position-counter.js';
 import { SqlParam } from '../../common/database/sql.js';
 import { SqlDatabase } from '../../common/database/sql-database.js';
 import { toSqlTime } from '../../common/database/sql-time.js';
@@ -95,7 +95,7 @@ export class EventStore {
 
   /** Position of the newest positioned event (0 when there is none). */
   async lastPosition(): Promise<number> {
-    const [row] = await this.db.read<{ last_position: number | string }>('SELECT last_position FROM event_positions WHERE id = 1');
+    const [row] = await this.db.read<{ last_position: number | string }>(LAST_POSITION_SQL);
     return Number(row?.last_position ?? 0);
   }
 
