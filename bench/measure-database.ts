@@ -34,9 +34,19 @@ const WRITE_BLOCK_WANTED = 500;
 const WRITE_BLOCK_MIN = 4 * (WRK_CONNECTIONS / WRK_THREADS);
 /** Orgs of the read rows, kept out of the write cycle's blocks. */
 const READ_ORGS = 10;
-/** Rows measured in alternating slices (see measureInterleaved), and how many slices each gets. */
+/** Rows measured in alternating slices (see measureInterleaved), and how long a slice is. */
 const INTERLEAVED_ROWS: [number, number] = [7, 8];
-const SLICES_PER_ROW = 4;
+const SLICE_SECONDS = 2;
+
+/**
+ * The slices of the interleaved rows: each row gets `seconds` in slices of SLICE_SECONDS (at least
+ * two), in the order A B B A A B …, so that neither row runs first or last more often.
+ */
+function interleaving(seconds: number): { sliceSeconds: number; slicesPerRow: number; order: number[] } {
+  const slicesPerRow = Math.max(2, Math.round(seconds / SLICE_SECONDS));
+  const order = Array.from({ length: slicesPerRow }, (_, slice) => (slice % 2 === 0 ? [0, 1] : [1, 0])).flat();
+  return { sliceSeconds: SLICE_SECONDS, slicesPerRow, order };
+}
 
 export function progress(message: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -234,8 +244,7 @@ async function measureInterleaved(numbers: [number, number], fixture: Fixture, o
     progress(`row ${number} ${rowName(number, options.orgs)}: ${options.warmupSeconds} s warm-up`);
     await runWrk(loads[i], options.warmupSeconds);
   }
-  const sliceSeconds = Math.max(1, Math.round(options.seconds / SLICES_PER_ROW));
-  const order = Array.from({ length: SLICES_PER_ROW }, (_, slice) => (slice % 2 === 0 ? [0, 1] : [1, 0])).flat();
+  const { sliceSeconds, order } = interleaving(options.seconds);
   progress(`rows ${numbers.join(' and ')} interleaved: ${order.map((i) => numbers[i]).join(' ')}, ${sliceSeconds} s each`);
   const runs: WrkResult[][] = numbers.map(() => []);
   const cpu = numbers.map(() => ({ processMs: 0, databaseMs: fixture.databasePid === undefined ? undefined : 0 }));
@@ -417,9 +426,10 @@ function rowNotes(fixture: Fixture, options: BenchOptions): string[] {
   ];
   if (fixture.databasePid !== undefined) notes.push(`DB µs/req: CPU time of the MariaDB server (pid ${fixture.databasePid}, on this machine) over the same seconds, per request or transaction.`);
   if (INTERLEAVED_ROWS.every((number) => options.rows.includes(number))) {
-    const sliceSeconds = Math.max(1, Math.round(options.seconds / SLICES_PER_ROW));
+    const { sliceSeconds, slicesPerRow, order } = interleaving(options.seconds);
+    const pattern = order.map((i) => 'AB'[i]).join(' ');
     notes.push(
-      `rows ${INTERLEAVED_ROWS.join(' and ')} ran interleaved (${SLICES_PER_ROW} slices of ${sliceSeconds} s each, A B B A A B B A, after a warm-up of each), so the machine's drift moves both alike; ` +
+      `rows ${INTERLEAVED_ROWS.join(' and ')} ran interleaved (${slicesPerRow} slices of ${sliceSeconds} s each, ${pattern}, after a warm-up of each), so the machine's drift moves both alike; ` +
         'each pools its slices: requests over seconds, p50/p99 from the merged latency histograms.',
     );
   }

@@ -16,7 +16,8 @@ describe('rows kept for a generation of the committed state', () => {
     cache.keep(byKey, ['s'], 'a', { [ROW_KEY]: 'a' }, 7);
     assert.equal(cache.lookup(byKey, ['s'], 'a'), undefined, 'right after a change nothing is offered');
     await settled();
-    assert.deepEqual(cache.lookup(byKey, ['s'], 'a'), { row: { [ROW_KEY]: 'a' }, generation: 7 });
+    const kept = cache.lookup(byKey, ['s'], 'a');
+    assert.deepEqual([kept?.row, kept?.generation], [{ [ROW_KEY]: 'a' }, 7]);
     assert.equal(cache.lookup(byKey, ['t'], 'a'), undefined, 'another scope');
     assert.equal(cache.lookup(otherRead, ['s'], 'a'), undefined, 'another read');
   });
@@ -44,6 +45,31 @@ describe('rows kept for a generation of the committed state', () => {
       ['a', 'b', 'c', 'd'].map((key) => cache.lookup(byKey, ['s'], key) !== undefined),
       [false, true, true, true],
     );
+  });
+  it('counts a row kept again once, as its newest, across scopes and reads', async () => {
+    const cache = new KeyedReadCache(3);
+    cache.keep(byKey, ['s'], 'a', { [ROW_KEY]: 'a' }, 1);
+    cache.keep(byKey, ['s'], 'b', { [ROW_KEY]: 'b' }, 1);
+    cache.keep(byKey, ['s'], 'a', { [ROW_KEY]: 'a2' }, 1);
+    cache.keep(otherRead, ['s'], 'c', { [ROW_KEY]: 'c' }, 1);
+    cache.keep(byKey, ['t', 'u'], 'd', { [ROW_KEY]: 'd' }, 1);
+    await settled();
+    assert.equal(cache.lookup(byKey, ['s'], 'b'), undefined, 'b was the oldest');
+    assert.deepEqual(cache.lookup(byKey, ['s'], 'a')?.row, { [ROW_KEY]: 'a2' });
+    assert.ok(cache.lookup(otherRead, ['s'], 'c'));
+    assert.ok(cache.lookup(byKey, ['t', 'u'], 'd'));
+    assert.equal(cache.lookup(byKey, ['t'], 'd'), undefined, 'a scope is matched whole');
+  });
+
+  it('stays unused until the changes have stopped for a while', async () => {
+    const cache = new KeyedReadCache(10);
+    cache.keep(byKey, ['s'], 'a', { [ROW_KEY]: 'a' }, 1);
+    await new Promise((done) => setTimeout(done, 60));
+    cache.keep(byKey, ['s'], 'a', { [ROW_KEY]: 'a' }, 2);
+    await new Promise((done) => setTimeout(done, 60));
+    assert.equal(cache.lookup(byKey, ['s'], 'a'), undefined, '60 ms after the last change');
+    await settled();
+    assert.equal(cache.lookup(byKey, ['s'], 'a')?.generation, 2);
   });
 });
 

@@ -6,9 +6,23 @@ const QUIET_MS = 100;
 
 /** Where a kept row was found: the row, and the generation it is the answer at. */
 export interface KeptRow {
-  row: SqlRow;
-  generation: number;
+  readonly row: SqlRow;
+  readonly generation: number;
 }
+
+/** A kept row, and where it is filed (so the oldest can leave). */
+interface Entry extends KeptRow {
+  readonly shelf: Map<string, Entry>;
+  readonly key: string;
+}
+
+/** The rows of one read: per scope parameter a level down, the rows by key at the bottom. */
+interface Level {
+  readonly below: Map<SqlParam, Level>;
+  readonly rows: Map<string, Entry>;
+}
+
+const newLevel = (): Level => ({ below: new Map(), rows: new Map() });
 
 /**
  * Rows of keyed reads, kept for one generation of the database's committed state: a row read at
@@ -17,41 +31,68 @@ export interface KeptRow {
  * caller asks the database (GenerationCheck) before it uses a kept row. While the state keeps
  * changing (a newer generation less than QUIET_MS ago) nothing is offered, since a check would
  * only find the rows outdated. Bounded: beyond `capacity` rows the oldest kept go first.
+ *
+ * Rows are filed by read, then by each scope parameter, then by key: a lookup builds no key of
+ * its own and probes one large map only (the keys), which matters with many keys in use.
  */
 export class KeyedReadCache {
   private generation = -1;
-  private changedAt = -Infinity;
-  private readonly rows = new Map<string, KeptRow>();
-  private readonly ids = new Map<KeyedRead, number>();
+  private quiet = false;
+  private quietTimer?: NodeJS.Timeout;
+  private readonly reads = new Map<KeyedRead, Level>();
+  /** Every kept row, oldest first. */
+  private readonly order = new Set<Entry>();
 
   constructor(private readonly capacity: number) {}
 
   lookup(read: KeyedRead, scope: readonly SqlParam[], key: string): KeptRow | undefined {
-    if (this.rows.size === 0 || performance.now() - this.changedAt < QUIET_MS) return undefined;
-    return this.rows.get(this.entryKey(read, scope, key));
+    if (this.quiet || this.order.size === 0) return undefined;
+    let level = this.reads.get(read);
+    for (let i = 0; level !== undefined && i < scope.length; i++) level = level.below.get(scope[i]);
+    return level?.rows.get(key);
   }
 
   /** Keeps `row`, read when the state was at `generation` (an older one than the cache's is not kept). */
   keep(read: KeyedRead, scope: readonly SqlParam[], key: string, row: SqlRow, generation: number): void {
     this.advance(generation);
     if (generation !== this.generation) return;
-    const entryKey = this.entryKey(read, scope, key);
-    this.rows.delete(entryKey);
-    if (this.rows.size >= this.capacity) this.rows.delete(this.rows.keys().next().value as string);
-    this.rows.set(entryKey, { row, generation });
+    const shelf = this.shelfOf(read, scope);
+    const replaced = shelf.get(key);
+    if (replaced !== undefined) this.order.delete(replaced);
+    if (this.order.size >= this.capacity) {
+      const oldest = this.order.values().next().value as Entry;
+      this.order.delete(oldest);
+      oldest.shelf.delete(oldest.key);
+    }
+    const entry: Entry = { row, generation, shelf, key };
+    shelf.set(key, entry);
+    this.order.add(entry);
   }
 
   /** The state is at `generation` now: when that is newer, every row kept before goes. */
   advance(generation: number): void {
     if (generation <= this.generation) return;
     this.generation = generation;
-    this.changedAt = performance.now();
-    this.rows.clear();
+    this.reads.clear();
+    this.order.clear();
+    this.quiet = true;
+    // one timer, pushed back by every change: the cache is offered again once changes stop
+    if (this.quietTimer === undefined) {
+      this.quietTimer = setTimeout(() => (this.quiet = false), QUIET_MS);
+      this.quietTimer.unref();
+    } else {
+      this.quietTimer.refresh();
+    }
   }
 
-  private entryKey(read: KeyedRead, scope: readonly SqlParam[], key: string): string {
-    let id = this.ids.get(read);
-    if (id === undefined) this.ids.set(read, (id = this.ids.size));
-    return scope.length === 1 ? `${id}\u0000${String(scope[0])}\u0000${key}` : `${id}\u0000${scope.join('\u0000')}\u0000${key}`;
+  private shelfOf(read: KeyedRead, scope: readonly SqlParam[]): Map<string, Entry> {
+    let level: Level | undefined = this.reads.get(read);
+    if (level === undefined) this.reads.set(read, (level = newLevel()));
+    for (const param of scope) {
+      let next: Level | undefined = level.below.get(param);
+      if (next === undefined) level.below.set(param, (next = newLevel()));
+      level = next;
+    }
+    return level.rows;
   }
 }
