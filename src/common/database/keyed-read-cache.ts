@@ -1,8 +1,10 @@
 import { KeyedRead } from './keyed-read.js';
 import { SqlParam, SqlRow } from './sql.js';
 
-/** After the state changed, how long the cache stays unused (writes tend to come in bursts). */
+/** After the state changed, how long the cache stays unused by default (writes tend to come in bursts). */
 const QUIET_MS = 100;
+/** Rows kept by default. */
+export const KEPT_ROWS = 20_000;
 
 /** Where a kept row was found: the row, and the generation it is the answer at. */
 export interface KeptRow {
@@ -28,9 +30,10 @@ const newLevel = (): Level => ({ below: new Map(), rows: new Map() });
  * Rows of keyed reads, kept for one generation of the database's committed state: a row read at
  * generation G is the answer for as long as the state is at G, and everything kept goes when a
  * newer generation shows up. The cache says nothing about whether the state is still at G: the
- * caller asks the database (GenerationCheck) before it uses a kept row. While the state keeps
- * changing (a newer generation less than QUIET_MS ago) nothing is offered, since a check would
- * only find the rows outdated. Bounded: beyond `capacity` rows the oldest kept go first.
+ * caller asks the database (GenerationCheck on MySQL, the wal-index header on SQLite) before it
+ * uses a kept row. Where that check costs a round trip, nothing is offered while the state keeps
+ * changing (a newer generation less than `quietMs` ago), since a check would only find the rows
+ * outdated. Bounded: beyond `capacity` rows the oldest kept go first.
  *
  * Rows are filed by read, then by each scope parameter, then by key: a lookup builds no key of
  * its own and probes one large map only (the keys), which matters with many keys in use.
@@ -43,7 +46,10 @@ export class KeyedReadCache {
   /** Every kept row, oldest first. */
   private readonly order = new Set<Entry>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity = KEPT_ROWS,
+    private readonly quietMs = QUIET_MS,
+  ) {}
 
   lookup(read: KeyedRead, scope: readonly SqlParam[], key: string): KeptRow | undefined {
     if (this.quiet || this.order.size === 0) return undefined;
@@ -75,10 +81,11 @@ export class KeyedReadCache {
     this.generation = generation;
     this.reads.clear();
     this.order.clear();
+    if (this.quietMs === 0) return;
     this.quiet = true;
     // one timer, pushed back by every change: the cache is offered again once changes stop
     if (this.quietTimer === undefined) {
-      this.quietTimer = setTimeout(() => (this.quiet = false), QUIET_MS);
+      this.quietTimer = setTimeout(() => (this.quiet = false), this.quietMs);
       this.quietTimer.unref();
     } else {
       this.quietTimer.refresh();

@@ -16,8 +16,6 @@ import { BufferedTransaction, SqlTransaction, UnitWrites } from './sql-transacti
 const KEYED_STATEMENTS_IN_FLIGHT = 2;
 /** Generation checks running at once; the reads that arrive meanwhile wait for the next. */
 const GENERATION_CHECKS_IN_FLIGHT = 2;
-/** Rows of keyed reads kept for the current generation of the committed state. */
-const KEPT_ROWS = 20_000;
 /** Commits running at once; the units of work that arrive meanwhile are committed together in the next. */
 const COMMITS_IN_FLIGHT = 4;
 
@@ -43,7 +41,7 @@ export class MysqlDatabase extends SqlDatabase {
   readonly dialect = 'mysql' as const;
 
   private readonly coalescer = new ReadCoalescer((sql, params) => this.read(withReadAt(sql), params), KEYED_STATEMENTS_IN_FLIGHT);
-  private readonly kept = new KeyedReadCache(KEPT_ROWS);
+  private readonly kept = new KeyedReadCache();
   private readonly generations = new GenerationCheck(() => this.generation(), GENERATION_CHECKS_IN_FLIGHT);
   private readonly commits = new CommitBatcher<UnitWrites>((units) => this.commitNow(mergedStatements(units)), COMMITS_IN_FLIGHT);
 

@@ -26,8 +26,8 @@ export abstract class SqlDatabase implements OnApplicationShutdown {
    * database may answer concurrent reads of one scope with one statement (MySQL does), never with
    * a result older than the moment the read was asked for.
    */
-  async readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
-    return rowForKey(await this.read(read.statement(1).sql, [...scope, key]), key);
+  readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
+    return this.read(read.statement(1).sql, [...scope, key]).then((rows) => rowForKey(rows, key));
   }
 
   /** Asks the database for an answer (`SELECT 1`), past any cache: for the readiness check. */

@@ -1,4 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { KeyedRead, rowForKey } from './keyed-read.js';
+import { KeyedReadCache } from './keyed-read-cache.js';
 import { Counter, NumberedWrite, sqliteCounterStatements, sqliteNumberedInserts } from './numbered-writes.js';
 import { SqlParam, SqlRow, SqlWriteResult } from './sql.js';
 import { SqliteChangeMarker } from './sqlite-change-marker.js';
@@ -16,6 +18,14 @@ interface PendingRead {
   sql: string;
   params: readonly SqlParam[];
   resolve: (rows: SqlRow[]) => void;
+  reject: (error: unknown) => void;
+}
+
+interface PendingKeyedRead {
+  read: KeyedRead;
+  scope: readonly SqlParam[];
+  key: string;
+  resolve: (row: SqlRow | undefined) => void;
   reject: (error: unknown) => void;
 }
 
@@ -61,8 +71,14 @@ export class SqliteDatabase extends SqlDatabase {
   private readonly results = new Map<string, Map<string, SqlRow[]>>();
   private resultCount = 0;
   private resultsValidFor?: Buffer;
+  /** Rows of keyed reads (the read path), kept under the same rule as `results`. */
+  private readonly kept = new KeyedReadCache(undefined, 0);
+  /** How many times the wal-index header was seen to change: the generation of `kept`. */
+  private headerChanges = 0;
   /** Reads asked for in this turn of the event loop, answered together after its I/O phase. */
   private pendingReads: PendingRead[] = [];
+  private pendingKeyedReads: PendingKeyedRead[] = [];
+  private answerScheduled = false;
   private queue: Unit[] = [];
   /** Counters the batch being committed took numbers from, by their read statement. */
   private readonly counters = new Map<string, TakenCounter>();
@@ -80,9 +96,23 @@ export class SqliteDatabase extends SqlDatabase {
   read<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
     if (!this.changes) return this.readNow(sql, params) as Promise<T[]>;
     return new Promise((resolve, reject) => {
-      if (this.pendingReads.length === 0) setImmediate(() => this.answerPendingReads());
+      this.scheduleAnswers();
       this.pendingReads.push({ sql, params, resolve: resolve as (rows: SqlRow[]) => void, reject });
     });
+  }
+
+  override readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
+    if (!this.changes) return super.readByKey(read, scope, key);
+    return new Promise((resolve, reject) => {
+      this.scheduleAnswers();
+      this.pendingKeyedReads.push({ read, scope, key, resolve, reject });
+    });
+  }
+
+  private scheduleAnswers(): void {
+    if (this.answerScheduled) return;
+    this.answerScheduled = true;
+    setImmediate(() => this.answerPendingReads());
   }
 
   private readNow(sql: string, params: readonly SqlParam[]): Promise<SqlRow[]> {
@@ -100,24 +130,52 @@ export class SqliteDatabase extends SqlDatabase {
    */
   private answerPendingReads(): void {
     const reads = this.pendingReads;
+    const keyedReads = this.pendingKeyedReads;
     this.pendingReads = [];
+    this.pendingKeyedReads = [];
+    this.answerScheduled = false;
     // the header is read before the statements run: a commit in between makes the next reads run them again
     const header = this.changes?.current();
+    if (header !== undefined) this.forgetUnless(header);
+    const cached = header !== undefined;
     for (const read of reads) {
       try {
-        read.resolve(header ? this.cachedRead(header, read.sql, read.params) : this.readerQuery(read.sql, read.params));
+        read.resolve(cached ? this.cachedRead(read.sql, read.params) : this.readerQuery(read.sql, read.params));
+      } catch (error) {
+        read.reject(error);
+      }
+    }
+    for (const read of keyedReads) {
+      try {
+        read.resolve(cached ? this.keptRow(read) : this.keyedQuery(read));
       } catch (error) {
         read.reject(error);
       }
     }
   }
 
-  private cachedRead(header: Buffer, sql: string, params: readonly SqlParam[]): SqlRow[] {
-    if (!this.resultsValidFor?.equals(header)) {
-      this.results.clear();
-      this.resultCount = 0;
-      this.resultsValidFor = Buffer.from(header);
-    }
+  /** Drops every result and row kept unless they were read under this wal-index header. */
+  private forgetUnless(header: Buffer): void {
+    if (this.resultsValidFor?.equals(header)) return;
+    this.results.clear();
+    this.resultCount = 0;
+    this.kept.advance(++this.headerChanges);
+    this.resultsValidFor = Buffer.from(header);
+  }
+
+  private keptRow(read: PendingKeyedRead): SqlRow | undefined {
+    const kept = this.kept.lookup(read.read, read.scope, read.key);
+    if (kept !== undefined) return kept.row;
+    const row = this.keyedQuery(read);
+    if (row !== undefined) this.kept.keep(read.read, read.scope, read.key, row, this.headerChanges);
+    return row;
+  }
+
+  private keyedQuery({ read, scope, key }: PendingKeyedRead): SqlRow | undefined {
+    return rowForKey(this.readerQuery(read.statement(1).sql, [...scope, key]), key);
+  }
+
+  private cachedRead(sql: string, params: readonly SqlParam[]): SqlRow[] {
     let byParams = this.results.get(sql);
     const key = paramsKey(params);
     const cached = byParams?.get(key);

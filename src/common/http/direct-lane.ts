@@ -77,7 +77,7 @@ export class DirectLane {
       try {
         body = parseJsonBody(text);
       } catch (error) {
-        laneExchange(this.routes, request, response, undefined, params).fail(error);
+        new LaneExchange(this.routes, request, response, undefined, params).fail(error);
         return;
       }
       this.serve(route, request, response, body, params, text);
@@ -86,34 +86,40 @@ export class DirectLane {
   }
 
   private serve(route: ServedRoute, request: IncomingMessage, response: ServerResponse, body: unknown, params: Record<string, string> | undefined, bodyText?: string): void {
-    this.routes.serve(route, laneExchange(this.routes, request, response, body, params, bodyText));
+    this.routes.serve(route, new LaneExchange(this.routes, request, response, body, params, bodyText));
   }
 }
 
-function laneExchange(
-  routes: DirectRoutes,
-  request: IncomingMessage,
-  response: ServerResponse,
-  body: unknown,
-  params: Record<string, string> | undefined,
-  bodyText?: string,
-): DirectExchange {
-  const requestId = nextRequestId();
-  const send = (status: number, json: string) => {
-    response.writeHead(status, { 'x-request-id': requestId, 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json) });
-    response.end(json);
-  };
-  return {
-    header: (name) => headerOf(request, name),
-    body,
-    bodyText,
-    param: (name) => params?.[name],
-    answer: send,
-    fail: (error) => {
-      const status = httpErrorStatus(routes.logger, error, `${request.method} ${request.url}`, requestId);
-      send(status.httpStatus, JSON.stringify(status.body));
-    },
-  };
+/** One request on the lane: a class rather than closures, since one is made per request. */
+class LaneExchange implements DirectExchange {
+  private readonly requestId = nextRequestId();
+
+  constructor(
+    private readonly routes: DirectRoutes,
+    private readonly request: IncomingMessage,
+    private readonly response: ServerResponse,
+    readonly body: unknown,
+    private readonly params: Record<string, string> | undefined,
+    readonly bodyText?: string,
+  ) {}
+
+  header(name: string): string | undefined {
+    return headerOf(this.request, name);
+  }
+
+  param(name: string): string | undefined {
+    return this.params?.[name];
+  }
+
+  answer(status: number, json: string): void {
+    this.response.writeHead(status, { 'x-request-id': this.requestId, 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json) });
+    this.response.end(json);
+  }
+
+  fail(error: unknown): void {
+    const status = httpErrorStatus(this.routes.logger, error, `${this.request.method} ${this.request.url}`, this.requestId);
+    this.answer(status.httpStatus, JSON.stringify(status.body));
+  }
 }
 
 /**

@@ -161,7 +161,15 @@ export class DirectRoutes {
   }
 
   private run(route: ServedRoute, args: unknown[], exchange: DirectExchange): void {
-    Promise.resolve(route.handler.apply(route.instance, args)).then(
+    let result: unknown;
+    try {
+      result = route.handler.apply(route.instance, args);
+    } catch (error) {
+      // a handler that is not async may throw before it returns its promise
+      exchange.fail(error);
+      return;
+    }
+    Promise.resolve(result).then(
       (result) => exchange.answer(route.status, this.json(result)),
       (error: unknown) => exchange.fail(error),
     );

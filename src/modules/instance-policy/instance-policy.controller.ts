@@ -13,7 +13,7 @@ import { AddMultiFactorToLoginPolicyRequest, AddSecondFactorToLoginPolicyRequest
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
-import { toDetailsResponse, toFactorList, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
+import { toDetailsResponse, toMultiFactorList, toSecondFactorList, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 
 const TYPE_PARAM = { name: 'type', description: 'The factor, by name or number.' };
@@ -39,8 +39,8 @@ export class InstancePolicyController {
     description: 'Returns the instance default login policy with its settings and allowed factors; `isDefault` is always true.',
   })
   @ApiOkResponse({ type: GetDefaultLoginPolicyResponse })
-  async getLoginPolicy(): Promise<GetDefaultLoginPolicyResponse> {
-    return toPolicyResponse(await this.policies.getPolicy(this.instance.defaultPolicyOwner()));
+  getLoginPolicy(): Promise<GetDefaultLoginPolicyResponse> {
+    return this.policies.getPolicy(this.instance.defaultPolicyOwner()).then(toPolicyResponse);
   }
 
   @Put()
@@ -69,8 +69,8 @@ export class InstancePolicyController {
     description: 'Second factors (2FA) allowed by the instance default, in the order they were added. The body may be `{}` or absent.',
   })
   @ApiOkResponse({ type: ListLoginPolicySecondFactorsResponse })
-  async listSecondFactors(@Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicySecondFactorsResponse> {
-    return toFactorList(await this.policies.listFactors(this.instance.defaultPolicyOwner(), 'second'), SecondFactorType);
+  listSecondFactors(@Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicySecondFactorsResponse> {
+    return this.policies.listFactors(this.instance.defaultPolicyOwner(), 'second').then(toSecondFactorList);
   }
 
   @Post('second_factors')
@@ -118,8 +118,8 @@ export class InstancePolicyController {
     description: 'Passwordless multi factors (passkeys) allowed by the instance default, in the order they were added.',
   })
   @ApiOkResponse({ type: ListLoginPolicyMultiFactorsResponse })
-  async listMultiFactors(@Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicyMultiFactorsResponse> {
-    return toFactorList(await this.policies.listFactors(this.instance.defaultPolicyOwner(), 'multi'), MultiFactorType);
+  listMultiFactors(@Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicyMultiFactorsResponse> {
+    return this.policies.listFactors(this.instance.defaultPolicyOwner(), 'multi').then(toMultiFactorList);
   }
 
   @Post('multi_factors')

@@ -6,7 +6,6 @@ import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller } from '../../common/auth/caller-carrier.js';
 import { Permission } from '../../common/auth/route-access.decorator.js';
 import { DetailsResponse } from '../../common/proto/object.dto.js';
-import { MultiFactorType, SecondFactorType } from '../../common/proto/policy-enums.js';
 import { InstanceService } from '../instance/instance.service.js';
 import {
   AddMultiFactorToLoginPolicyRequest,
@@ -17,7 +16,7 @@ import {
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
-import { toDetailsResponse, toFactorList, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
+import { toDetailsResponse, toMultiFactorList, toSecondFactorList, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 
 const SERVICE = 'AdminService' as const;
@@ -33,8 +32,8 @@ export class InstancePolicyRpcController {
 
   @RpcMethod(SERVICE, 'GetLoginPolicy')
   @Permission('iam.policy.read')
-  async getLoginPolicy(): Promise<GetDefaultLoginPolicyResponse> {
-    return toPolicyResponse(await this.policies.getPolicy(this.instance.defaultPolicyOwner()));
+  getLoginPolicy(): Promise<GetDefaultLoginPolicyResponse> {
+    return this.policies.getPolicy(this.instance.defaultPolicyOwner()).then(toPolicyResponse);
   }
 
   @RpcMethod(SERVICE, 'UpdateLoginPolicy')
@@ -45,8 +44,8 @@ export class InstancePolicyRpcController {
 
   @RpcMethod(SERVICE, 'ListLoginPolicySecondFactors')
   @Permission('iam.policy.read')
-  async listSecondFactors(): Promise<ListLoginPolicySecondFactorsResponse> {
-    return toFactorList(await this.policies.listFactors(this.instance.defaultPolicyOwner(), 'second'), SecondFactorType);
+  listSecondFactors(): Promise<ListLoginPolicySecondFactorsResponse> {
+    return this.policies.listFactors(this.instance.defaultPolicyOwner(), 'second').then(toSecondFactorList);
   }
 
   @RpcMethod(SERVICE, 'AddSecondFactorToLoginPolicy')
@@ -63,8 +62,8 @@ export class InstancePolicyRpcController {
 
   @RpcMethod(SERVICE, 'ListLoginPolicyMultiFactors')
   @Permission('iam.policy.read')
-  async listMultiFactors(): Promise<ListLoginPolicyMultiFactorsResponse> {
-    return toFactorList(await this.policies.listFactors(this.instance.defaultPolicyOwner(), 'multi'), MultiFactorType);
+  listMultiFactors(): Promise<ListLoginPolicyMultiFactorsResponse> {
+    return this.policies.listFactors(this.instance.defaultPolicyOwner(), 'multi').then(toMultiFactorList);
   }
 
   @RpcMethod(SERVICE, 'AddMultiFactorToLoginPolicy')

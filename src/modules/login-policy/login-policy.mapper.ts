@@ -25,14 +25,10 @@ export function toDetailsResponse(change: ChangeDetails): DetailsResponse {
 }
 
 type FactorListResponse = { details: ListDetails; result: string[] };
-const factorListsByEnum = new Map<ProtoEnum, (view: FactorListView) => FactorListResponse>();
 
 /** A factor list response, once per view read (shared and frozen, see read-memo.ts). */
-export function toFactorList(view: FactorListView, protoEnum: ProtoEnum): FactorListResponse {
-  let map = factorListsByEnum.get(protoEnum);
-  if (!map) factorListsByEnum.set(protoEnum, (map = memoByObject((read: FactorListView) => factorList(read, protoEnum))));
-  return map(view);
-}
+export const toSecondFactorList = memoByObject((view: FactorListView) => factorList(view, SecondFactorType));
+export const toMultiFactorList = memoByObject((view: FactorListView) => factorList(view, MultiFactorType));
 
 function factorList(view: FactorListView, protoEnum: ProtoEnum): FactorListResponse {
   return {

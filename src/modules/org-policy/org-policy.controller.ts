@@ -14,7 +14,7 @@ import { AddMultiFactorToLoginPolicyRequest, AddSecondFactorToLoginPolicyRequest
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateCustomLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse, GetLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
-import { toDetailsResponse, toFactorList, toFactorLists, toGetLoginPolicyResponse, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
+import { toDetailsResponse, toFactorLists, toMultiFactorList, toSecondFactorList, toGetLoginPolicyResponse, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 
 const TYPE_PARAM = { name: 'type', description: 'The factor, by name or number.' };
@@ -42,8 +42,8 @@ export class OrgPolicyController {
     description: 'The custom policy of the org, or the instance default (`isDefault: true`) while it has none.',
   })
   @ApiOkResponse({ type: GetLoginPolicyResponse })
-  async getLoginPolicy(@TargetOrg() orgId: string): Promise<GetLoginPolicyResponse> {
-    return toGetLoginPolicyResponse(await this.policies.getPolicy(this.instance.orgPolicyOwner(orgId)));
+  getLoginPolicy(@TargetOrg() orgId: string): Promise<GetLoginPolicyResponse> {
+    return this.policies.getPolicy(this.instance.orgPolicyOwner(orgId)).then(toGetLoginPolicyResponse);
   }
 
   @Get('default/login')
@@ -55,8 +55,8 @@ export class OrgPolicyController {
     description: 'The default that orgs without a custom policy follow.',
   })
   @ApiOkResponse({ type: GetDefaultLoginPolicyResponse })
-  async getDefaultLoginPolicy(@TargetOrg() orgId: string): Promise<GetDefaultLoginPolicyResponse> {
-    return toPolicyResponse(await this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId)));
+  getDefaultLoginPolicy(@TargetOrg() orgId: string): Promise<GetDefaultLoginPolicyResponse> {
+    return this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId)).then(toPolicyResponse);
   }
 
   @Post('login')
@@ -119,8 +119,8 @@ export class OrgPolicyController {
     description: 'From the custom policy, or the instance default while the org has none; in the order they were added.',
   })
   @ApiOkResponse({ type: ListLoginPolicySecondFactorsResponse })
-  async listSecondFactors(@TargetOrg() orgId: string, @Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicySecondFactorsResponse> {
-    return toFactorList(await this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'second'), SecondFactorType);
+  listSecondFactors(@TargetOrg() orgId: string, @Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicySecondFactorsResponse> {
+    return this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'second').then(toSecondFactorList);
   }
 
   @Post('login/second_factors')
@@ -171,8 +171,8 @@ export class OrgPolicyController {
     description: '`auth_factors/_search` is the path ZITADEL uses; `multi_factors/_search` is an alias.',
   })
   @ApiOkResponse({ type: ListLoginPolicyMultiFactorsResponse })
-  async listMultiFactors(@TargetOrg() orgId: string, @Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicyMultiFactorsResponse> {
-    return toFactorList(await this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'multi'), MultiFactorType);
+  listMultiFactors(@TargetOrg() orgId: string, @Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicyMultiFactorsResponse> {
+    return this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'multi').then(toMultiFactorList);
   }
 
   @Post('login/multi_factors')

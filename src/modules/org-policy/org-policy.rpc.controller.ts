@@ -6,7 +6,6 @@ import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller, TargetOrg } from '../../common/auth/caller-carrier.js';
 import { OrgPermission } from '../../common/auth/route-access.decorator.js';
 import { DetailsResponse } from '../../common/proto/object.dto.js';
-import { MultiFactorType, SecondFactorType } from '../../common/proto/policy-enums.js';
 import { InstanceService } from '../instance/instance.service.js';
 import { AddCustomLoginPolicyRequest } from '../login-policy/dto/add-custom-login-policy.dto.js';
 import {
@@ -18,7 +17,7 @@ import {
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateCustomLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse, GetLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
-import { toDetailsResponse, toFactorList, toFactorLists, toGetLoginPolicyResponse, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
+import { toDetailsResponse, toFactorLists, toMultiFactorList, toSecondFactorList, toGetLoginPolicyResponse, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 
 const SERVICE = 'ManagementService' as const;
@@ -34,14 +33,14 @@ export class OrgPolicyRpcController {
 
   @RpcMethod(SERVICE, 'GetLoginPolicy')
   @OrgPermission('policy.read')
-  async getLoginPolicy(@TargetOrg() orgId: string): Promise<GetLoginPolicyResponse> {
-    return toGetLoginPolicyResponse(await this.policies.getPolicy(this.instance.orgPolicyOwner(orgId)));
+  getLoginPolicy(@TargetOrg() orgId: string): Promise<GetLoginPolicyResponse> {
+    return this.policies.getPolicy(this.instance.orgPolicyOwner(orgId)).then(toGetLoginPolicyResponse);
   }
 
   @RpcMethod(SERVICE, 'GetDefaultLoginPolicy')
   @OrgPermission('policy.read')
-  async getDefaultLoginPolicy(@TargetOrg() orgId: string): Promise<GetDefaultLoginPolicyResponse> {
-    return toPolicyResponse(await this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId)));
+  getDefaultLoginPolicy(@TargetOrg() orgId: string): Promise<GetDefaultLoginPolicyResponse> {
+    return this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId)).then(toPolicyResponse);
   }
 
   @RpcMethod(SERVICE, 'AddCustomLoginPolicy')
@@ -73,8 +72,8 @@ export class OrgPolicyRpcController {
 
   @RpcMethod(SERVICE, 'ListLoginPolicySecondFactors')
   @OrgPermission('policy.read')
-  async listSecondFactors(@TargetOrg() orgId: string): Promise<ListLoginPolicySecondFactorsResponse> {
-    return toFactorList(await this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'second'), SecondFactorType);
+  listSecondFactors(@TargetOrg() orgId: string): Promise<ListLoginPolicySecondFactorsResponse> {
+    return this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'second').then(toSecondFactorList);
   }
 
   @RpcMethod(SERVICE, 'AddSecondFactorToLoginPolicy')
@@ -99,8 +98,8 @@ export class OrgPolicyRpcController {
 
   @RpcMethod(SERVICE, 'ListLoginPolicyMultiFactors')
   @OrgPermission('policy.read')
-  async listMultiFactors(@TargetOrg() orgId: string): Promise<ListLoginPolicyMultiFactorsResponse> {
-    return toFactorList(await this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'multi'), MultiFactorType);
+  listMultiFactors(@TargetOrg() orgId: string): Promise<ListLoginPolicyMultiFactorsResponse> {
+    return this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'multi').then(toMultiFactorList);
   }
 
   @RpcMethod(SERVICE, 'AddMultiFactorToLoginPolicy')
