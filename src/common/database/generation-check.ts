@@ -1,14 +1,21 @@
+/** A check not started yet, and the promise its callers share. */
+interface NextCheck {
+  promise: Promise<number | undefined>;
+  resolve: (generation: number | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Asks the database which generation its committed state is at, with one statement for every
  * caller that asks meanwhile: while `maxInFlight` checks are running, callers wait for the next
  * one, which starts as soon as one finishes. A caller is always answered by a check that started
  * after it asked, so the answer covers every commit that finished before it asked, in this process
  * or any other. `undefined` means the state has no generation that can be trusted at the moment.
+ * The callers of one check share one promise (the read path asks once per read).
  */
 export class GenerationCheck {
   private inFlight = 0;
-  private waiting: ((generation: number | undefined) => void)[] = [];
-  private failures: ((error: unknown) => void)[] = [];
+  private next?: NextCheck;
 
   constructor(
     private readonly run: () => Promise<number | undefined>,
@@ -16,26 +23,31 @@ export class GenerationCheck {
   ) {}
 
   latest(): Promise<number | undefined> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push(resolve);
-      this.failures.push(reject);
+    let next = this.next;
+    if (next === undefined) {
+      let resolve!: NextCheck['resolve'];
+      let reject!: NextCheck['reject'];
+      const promise = new Promise<number | undefined>((settle, fail) => {
+        resolve = settle;
+        reject = fail;
+      });
+      this.next = next = { promise, resolve, reject };
       if (this.inFlight < this.maxInFlight) this.dispatch();
-    });
+    }
+    return next.promise;
   }
 
   private dispatch(): void {
-    const answered = this.waiting;
-    const failed = this.failures;
-    this.waiting = [];
-    this.failures = [];
+    const check = this.next as NextCheck;
+    this.next = undefined;
     this.inFlight++;
     this.run().then(
       (generation) => {
-        for (const resolve of answered) resolve(generation);
+        check.resolve(generation);
         this.finished();
       },
       (error: unknown) => {
-        for (const reject of failed) reject(error);
+        check.reject(error);
         this.finished();
       },
     );
@@ -43,6 +55,6 @@ export class GenerationCheck {
 
   private finished(): void {
     this.inFlight--;
-    if (this.waiting.length > 0) this.dispatch();
+    if (this.next !== undefined) this.dispatch();
   }
 }

@@ -49,13 +49,18 @@ export class MysqlDatabase extends SqlDatabase {
     super();
   }
 
-  override async readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
+  override readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
     const kept = this.kept.lookup(read, scope, key);
-    if (kept !== undefined) {
-      const generation = await this.generations.latest();
+    if (kept === undefined) return this.readAndKeep(read, scope, key);
+    // the read path: one promise chained on the shared check (no async function)
+    return this.generations.latest().then((generation) => {
       if (generation === kept.generation) return kept.row;
       if (generation !== undefined) this.kept.advance(generation);
-    }
+      return this.readAndKeep(read, scope, key);
+    });
+  }
+
+  private async readAndKeep(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
     const row = await this.coalescer.read(read, scope, key);
     const readAt = Number(row?.read_at);
     if (row !== undefined && Number.isSafeInteger(readAt)) this.kept.keep(read, scope, key, row, readAt);
