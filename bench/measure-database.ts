@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SQLITE_FILE_NAME } from '../src/common/config/load-config.js';
 import { CannedResponse, readCannedResponse } from './floors/canned-response.js';
 import { ApiClient } from './support/api-client.js';
-import { loadAverage } from './support/machine.js';
+import { benchCpuMs, loadAverage, machineCpuMs } from './support/machine.js';
 import { BenchDatabase } from './support/mysql-database.js';
 import { DatabaseKind, BenchOptions } from './support/options.js';
 import { createOrgPopulation, OrgPopulation, SETUP_CONCURRENCY } from './support/org-population.js';
@@ -72,24 +72,56 @@ interface Fixture {
   databasePid?: number;
 }
 
-/** CPU (ms) used since it was taken by the measured process and, where it runs here, the database server. */
+/**
+ * CPU (ms) used over a window by the measured process, the database server (where it runs here),
+ * and everything else: the machine's CPU in use (steal included) less those two, wrk and the bench
+ * itself. `elsewhereMs` is what disturbed the row (another job on the machine, or the host taking
+ * CPU from it), against `capacityMs`, all the CPU the machine had over the window.
+ */
+interface CpuUse {
+  processMs: number;
+  databaseMs?: number;
+  elsewhereMs: number;
+  capacityMs: number;
+}
+
 interface CpuWindow {
-  end(): { processMs: number; databaseMs?: number };
+  end(): CpuUse;
 }
 
 function cpuWindow(pid: number, databasePid: number | undefined): CpuWindow {
   const processBefore = cpuMsOf(pid);
   const databaseBefore = databasePid === undefined ? 0 : cpuMsOf(databasePid);
+  const machineBefore = machineCpuMs();
+  const benchBefore = benchCpuMs();
   return {
-    end: () => ({ processMs: cpuMsOf(pid) - processBefore, databaseMs: databasePid === undefined ? undefined : cpuMsOf(databasePid) - databaseBefore }),
+    end: () => {
+      const processMs = cpuMsOf(pid) - processBefore;
+      const databaseMs = databasePid === undefined ? undefined : cpuMsOf(databasePid) - databaseBefore;
+      const machine = machineCpuMs();
+      const accounted = processMs + (databaseMs ?? 0) + (benchCpuMs() - benchBefore);
+      return { processMs, databaseMs, elsewhereMs: Math.max(0, machine.usedMs - machineBefore.usedMs - accounted), capacityMs: machine.totalMs - machineBefore.totalMs };
+    },
   };
 }
 
-/** The CPU columns of a row: µs of the measured process, and of the database server, per request. */
-function cpuPerRequest(cpu: { processMs: number; databaseMs?: number }, requests: number): Pick<RowResult, 'cpuUsPerRequest' | 'databaseCpuUsPerRequest'> {
+/** Two windows' CPU use as one. */
+function addedCpuUse(a: CpuUse, b: CpuUse): CpuUse {
+  return {
+    processMs: a.processMs + b.processMs,
+    databaseMs: a.databaseMs === undefined || b.databaseMs === undefined ? undefined : a.databaseMs + b.databaseMs,
+    elsewhereMs: a.elsewhereMs + b.elsewhereMs,
+    capacityMs: a.capacityMs + b.capacityMs,
+  };
+}
+
+/** The CPU columns of a row: µs of the measured process, and of the database server, per request; the share used elsewhere. */
+function cpuPerRequest(cpu: CpuUse, requests: number): Pick<RowResult, 'cpuUsPerRequest' | 'databaseCpuUsPerRequest' | 'elsewherePercent' | 'cpuUse'> {
   return {
     cpuUsPerRequest: (cpu.processMs * 1000) / requests,
     databaseCpuUsPerRequest: cpu.databaseMs === undefined ? undefined : (cpu.databaseMs * 1000) / requests,
+    elsewherePercent: cpu.capacityMs > 0 ? (100 * cpu.elsewhereMs) / cpu.capacityMs : undefined,
+    cpuUse: cpu,
   };
 }
 
@@ -247,14 +279,13 @@ async function measureInterleaved(numbers: [number, number], fixture: Fixture, o
   const { sliceSeconds, order } = interleaving(options.seconds);
   progress(`rows ${numbers.join(' and ')} interleaved: ${order.map((i) => numbers[i]).join(' ')}, ${sliceSeconds} s each`);
   const runs: WrkResult[][] = numbers.map(() => []);
-  const cpu = numbers.map(() => ({ processMs: 0, databaseMs: fixture.databasePid === undefined ? undefined : 0 }));
+  const cpu: CpuUse[] = numbers.map(() => ({ processMs: 0, databaseMs: fixture.databasePid === undefined ? undefined : 0, elsewhereMs: 0, capacityMs: 0 }));
   const measuredFromS = fixture.service.secondsSinceLaunch();
   for (const i of order) {
     const window = cpuWindow(fixture.service.pid, fixture.databasePid);
     runs[i].push(await runWrk(loads[i], sliceSeconds));
     const used = window.end();
-    cpu[i].processMs += used.processMs;
-    if (cpu[i].databaseMs !== undefined) cpu[i].databaseMs = (cpu[i].databaseMs as number) + (used.databaseMs as number);
+    cpu[i] = addedCpuUse(cpu[i], used);
   }
   const measuredToS = fixture.service.secondsSinceLaunch();
   return numbers.map((number, i) => {
@@ -283,8 +314,8 @@ async function measureHttpFloor(number: number, script: string, serviceLoad: Wrk
     await expectCannedAnswer(load, fixture.cannedFile, rowName(number, options.orgs));
     let window: CpuWindow | undefined;
     const result = await warmUpAndMeasure(number, options, load, load, () => (window = cpuWindow(floor.pid, undefined)));
-    const { cpuUsPerRequest } = cpuPerRequest((window as CpuWindow).end(), result.requests);
-    return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), floorRssMiB: memoryOf(floor.pid).rssMiB, cpuUsPerRequest, wrk: result };
+    const { databaseCpuUsPerRequest: _none, ...cpu } = cpuPerRequest((window as CpuWindow).end(), result.requests);
+    return { ...rowOf(number, options, result, fixture.service.memory().rssMiB), floorRssMiB: memoryOf(floor.pid).rssMiB, ...cpu, wrk: result };
   } finally {
     await floor.stop();
   }
@@ -303,11 +334,11 @@ async function floorDrift(rows: RowResult[], fixture: Fixture, options: BenchOpt
   const again = await measureRow(BARE_HTTP_ROW, fixture, options);
   const change = (now: number, before: number) => `${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(0)}%`;
   const pooled = pooledWrkResults([first.wrk, again.wrk as WrkResult]);
-  const cpuUs = (row: RowResult) => (row.cpuUsPerRequest ?? 0) * (row.wrk?.requests ?? 0);
+  const { databaseCpuUsPerRequest: _none, ...cpu } = cpuPerRequest(addedCpuUse(first.cpuUse as CpuUse, again.cpuUse as CpuUse), pooled.requests);
   rows[at] = {
     ...rowOf(BARE_HTTP_ROW, options, pooled, first.serviceRssMiB),
     floorRssMiB: Math.max(first.floorRssMiB ?? 0, again.floorRssMiB ?? 0),
-    cpuUsPerRequest: (cpuUs(first) + cpuUs(again)) / pooled.requests,
+    ...cpu,
   };
   return [
     `row 1 at the start: ${first.rate.toFixed(0)} req/s, p99 ${first.p99Ms.toFixed(2)} ms; again after the other rows: ${again.rate.toFixed(0)} req/s (${change(again.rate, first.rate)}), ` +
@@ -423,6 +454,7 @@ function rowNotes(fixture: Fixture, options: BenchOptions): string[] {
     'rows 1-8: rate and p99 compared with row 1 (bare node:http); rows 9-10: with row 10 (raw driver write floor, tx/s, latency per transaction measured in-process).',
     'RSS: the service process (VmRSS) after the row; floor rows add the floor process in parentheses.',
     'CPU µs/req: CPU time (user + system) of the measured process over the measured seconds, per request (row 10: per transaction); less sensitive to a busy machine than req/s.',
+    'elsewhere %: CPU the machine spent on anything but the measured process, the database server, wrk and the bench (another job, or the host taking it: steal), in % of all it had over the measured seconds; a row with more than a few % was disturbed.',
   ];
   if (fixture.databasePid !== undefined) notes.push(`DB µs/req: CPU time of the MariaDB server (pid ${fixture.databasePid}, on this machine) over the same seconds, per request or transaction.`);
   if (INTERLEAVED_ROWS.every((number) => options.rows.includes(number))) {

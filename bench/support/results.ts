@@ -22,6 +22,10 @@ export interface RowResult {
   cpuUsPerRequest?: number;
   /** CPU time of the database server meanwhile, per request or transaction, in µs (MariaDB on this machine only). */
   databaseCpuUsPerRequest?: number;
+  /** The machine's CPU used by anything but the measured process, the database server, wrk and the bench (steal included), in % of all it had. */
+  elsewherePercent?: number;
+  /** The CPU figures the columns come from, where a row may be pooled with another measurement of it. */
+  cpuUse?: { processMs: number; databaseMs?: number; elsewhereMs: number; capacityMs: number };
   /** Seconds since the service's launch when the measured window began (to cut a CPU profile to it). */
   measuredFromS?: number;
   /** When the measured window ended, where it is not measuredFromS + the row's seconds (interleaved rows share one window). */

@@ -4,8 +4,8 @@ import { RowResult, TableResult } from './results.js';
 /** Rows compared with the raw driver floor; every other row is compared with bare node:http. */
 const WRITE_ROWS = [9, RAW_WRITE_FLOOR_ROW];
 
-const COLUMNS = ['#', 'workload', 'req/s', 'p50 ms', 'p99 ms', 'rate ÷ floor', 'p99 ÷ floor', 'CPU µs/req', 'DB µs/req', 'errors (non-2xx)', 'RSS MiB after'];
-const RIGHT_ALIGNED = new Set([0, 2, 3, 4, 5, 6, 7, 8, 10]);
+const COLUMNS = ['#', 'workload', 'req/s', 'p50 ms', 'p99 ms', 'rate ÷ floor', 'p99 ÷ floor', 'CPU µs/req', 'DB µs/req', 'elsewhere %', 'errors (non-2xx)', 'RSS MiB after'];
+const RIGHT_ALIGNED = new Set([0, 2, 3, 4, 5, 6, 7, 8, 9, 11]);
 
 export function formatTable(table: TableResult): string {
   const floorOf = (row: RowResult) => table.rows.find((candidate) => candidate.number === (WRITE_ROWS.includes(row.number) ? RAW_WRITE_FLOOR_ROW : BARE_HTTP_ROW));
@@ -21,6 +21,7 @@ export function formatTable(table: TableResult): string {
       floor ? `${(row.p99Ms / floor.p99Ms).toFixed(1)}×` : '—',
       row.cpuUsPerRequest === undefined ? '—' : row.cpuUsPerRequest.toFixed(0),
       row.databaseCpuUsPerRequest === undefined ? '—' : row.databaseCpuUsPerRequest.toFixed(0),
+      row.elsewherePercent === undefined ? '—' : row.elsewherePercent.toFixed(1),
       errorsCell(row),
       row.floorRssMiB === undefined ? row.serviceRssMiB.toFixed(0) : `${row.serviceRssMiB.toFixed(0)} (floor ${row.floorRssMiB.toFixed(0)})`,
     ];
