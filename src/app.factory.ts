@@ -13,6 +13,7 @@ import { serviceDefinition } from './common/grpc/service-definition.js';
 import { installCors } from './common/http/cors.js';
 import { DirectLane } from './common/http/direct-lane.js';
 import { DirectRoutes } from './common/http/direct-routes.js';
+import { MAX_HEADER_BYTES, answerClientError, answerFrameworkError } from './common/http/http-refusals.js';
 import { BODY_LIMIT_BYTES, installJsonBodyParser } from './common/http/json-body-parser.js';
 import { RouteTable } from './common/http/route-table.js';
 import { createLogger } from './common/logging/create-logger.js';
@@ -34,6 +35,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     genReqId: nextRequestId,
     bodyLimit: BODY_LIMIT_BYTES,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // refusals of Fastify's router and of node's parser, in the one error shape too
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     logController: new LogController({
       requestIdLogLabel: 'requestId',
       // one line per request only when debugging; errors are always logged by the error filter, with the request id

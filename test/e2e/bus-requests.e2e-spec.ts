@@ -125,6 +125,23 @@ describe('API requests over NATS', { skip: missingBroker('nats-server') }, () =>
     assertBusError(await bus.send(`${ADMIN}.ListLoginPolicySecondFactors`, { metadata: 'Bearer x', request: {} }), 16);
   });
 
+  it('a request nested 10,000 levels deep answers code 3 naming the 32-level limit, never INTERNAL', async () => {
+    // written as text: JSON.stringify itself cannot write an object nested that deep
+    const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    const envelope = `{"metadata":{"authorization":"Bearer ${owner}"},"request":{"name":"Deep","extra":${deep}}}`;
+    const nats = await connectNats({ servers: broker.url });
+    try {
+      const reply = (await nats.request(`${MGMT}.AddOrg`, envelope, { timeout: 5000 })).json<any>();
+      assert.deepEqual(reply.err, {
+        code: 3,
+        message: 'the request body nests objects and arrays deeper than 32 levels',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'body', description: 'objects and arrays may nest at most 32 levels deep' }] }],
+      });
+    } finally {
+      await nats.close();
+    }
+  });
+
   it('answers plain NATS requests too (no Nest envelope), as `nats request` sends them', async () => {
     const nats = await connectNats({ servers: broker.url });
     try {
