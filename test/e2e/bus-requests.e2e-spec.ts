@@ -142,6 +142,17 @@ describe('API requests over NATS', { skip: missingBroker('nats-server') }, () =>
     }
   });
 
+  it('AddOrg with a control character in the name answers code 3 naming the field', async () => {
+    for (const name of ['AC\u0000ME', 'AC\u001bME']) {
+      const result = await bus.call(`${MGMT}.AddOrg`, { name }, { token: owner });
+      assertBusError(result, 3);
+      if (!result.ok) {
+        assert.equal(result.error.details[0].fieldViolations[0].field, 'name');
+        assert.match(result.error.message, /^invalid AddOrgRequest\.Name: value must not contain control characters/);
+      }
+    }
+  });
+
   it('answers plain NATS requests too (no Nest envelope), as `nats request` sends them', async () => {
     const nats = await connectNats({ servers: broker.url });
     try {

@@ -211,6 +211,11 @@ describe('gRPC-web door on the wire (hand-built frames)', () => {
     assertFailure(answer, 'application/grpc-web+proto', 3, 'malformed gRPC-web request: the message is not a valid AddSecondFactorToLoginPolicyRequest: maximum nesting depth exceeded');
   });
 
+  it('AddOrg with a NUL in the name answers INVALID_ARGUMENT (3) naming the field, as on the other doors', async () => {
+    const answer = await post('/zitadel.management.v1.ManagementService/AddOrg', 'application/grpc-web+proto', dataFrame(bytesField(1, 'AC\u0000ME')), auth());
+    assertFailure(answer, 'application/grpc-web+proto', 3, 'invalid AddOrgRequest.Name: value must not contain control characters');
+  });
+
   it('a body over the limit answers RESOURCE_EXHAUSTED (8) in the trailers', async () => {
     const answer = await post(`${ADMIN}/AddSecondFactorToLoginPolicy`, 'application/grpc-web+proto', dataFrame(Buffer.alloc(2 * 1024 * 1024)), auth());
     assertFailure(answer, 'application/grpc-web+proto', 8, 'Request body is too large');

@@ -181,6 +181,18 @@ describe('gRPC door', () => {
     it('AddOrg with an empty name answers 3', async () => {
       assertGrpcError(await mgmt.call('AddOrg', { name: '' }, { token }), 3);
     });
+
+    it('AddOrg with a control character in the name answers 3 with a google.rpc.BadRequest naming the field', async () => {
+      for (const name of ['AC\u0000ME', 'AC\u007fME']) {
+        const result = await mgmt.call('AddOrg', { name }, { token });
+        assertGrpcError(result, 3);
+        if (!result.ok) {
+          assert.equal(result.error.details[0]['@type'], 'type.googleapis.com/google.rpc.BadRequest');
+          assert.deepEqual((result.error.details[0] as any).fieldViolations.map((v: { field: string }) => v.field), ['name']);
+          assert.match(result.error.message, /^invalid AddOrgRequest\.Name: value must not contain control characters/);
+        }
+      }
+    });
   });
 
   describe('authentication and permissions', () => {
