@@ -3,6 +3,7 @@ import { connect as connectNats } from '@nats-io/transport-node';
 import { connect as connectAmqp } from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { assertErrorDetail } from '../support/assertions.js';
 import { LocalBroker, RABBITMQ_URL, missingBroker } from '../support/brokers.js';
 import { waitFor } from '../support/bus-events.js';
 import { BusRequester, BusResult } from '../support/bus-requester.js';
@@ -25,10 +26,7 @@ function assertBusError(result: BusResult, code: number, id?: string): void {
   assert.equal(result.error.code, code, JSON.stringify(result.error));
   assert.equal(typeof result.error.message, 'string');
   assert.ok(Array.isArray(result.error.details));
-  if (id) {
-    assert.deepEqual(result.error.details[0], { '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail', id, message: result.error.details[0].message });
-    assert.ok(result.error.message.endsWith(`(${id})`), result.error.message);
-  }
+  if (id) assertErrorDetail(result.error, id);
 }
 
 describe('API requests over NATS', { skip: missingBroker('nats-server') }, () => {

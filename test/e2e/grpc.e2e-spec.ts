@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ChannelCredentials, loadPackageDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { after, before, describe, it } from 'node:test';
-import { RFC3339_MS } from '../support/assertions.js';
+import { RFC3339_MS, assertErrorDetail } from '../support/assertions.js';
 import { GrpcResult, GrpcTestClient } from '../support/grpc-client.js';
 import { freePort } from '../support/processes.js';
 import { TestApp } from '../support/test-app.js';
@@ -13,10 +13,7 @@ function assertGrpcError(result: GrpcResult, code: number, id?: string): void {
   assert.equal(result.ok, false, `expected code ${code}, got success ${JSON.stringify(result)}`);
   if (result.ok) return;
   assert.equal(result.error.code, code, JSON.stringify(result.error));
-  if (id) {
-    assert.deepEqual(result.error.details[0], { '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail', id, message: result.error.details[0]?.['message' as never] });
-    assert.ok(result.error.message.endsWith(`(${id})`), result.error.message);
-  }
+  if (id) assertErrorDetail(result.error, id);
 }
 
 function ok<T = any>(result: GrpcResult<T>): T {
