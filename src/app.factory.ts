@@ -8,16 +8,18 @@ import { AppConfig } from './common/config/app-config.js';
 import { GrpcWebDoor } from './common/grpc-web/grpc-web.door.js';
 import { installGrpcWebRoutes } from './common/grpc-web/grpc-web.routes.js';
 import { GrpcMethodTable } from './common/grpc/grpc-method-table.js';
-import { grpcOptions } from './common/grpc/grpc-options.js';
+import { GRPC_HOST, grpcOptions } from './common/grpc/grpc-options.js';
 import { serviceDefinition } from './common/grpc/service-definition.js';
 import { installCors } from './common/http/cors.js';
 import { DirectLane } from './common/http/direct-lane.js';
 import { DirectRoutes } from './common/http/direct-routes.js';
+import { MAX_HEADER_BYTES, answerClientError, answerFrameworkError } from './common/http/http-refusals.js';
 import { BODY_LIMIT_BYTES, installJsonBodyParser } from './common/http/json-body-parser.js';
 import { RouteTable } from './common/http/route-table.js';
 import { createLogger } from './common/logging/create-logger.js';
 import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
+import { assertPortFree, portInUseOr } from './common/startup/port-in-use.js';
 import { setupSwagger } from './swagger.js';
 
 /**
@@ -34,6 +36,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     genReqId: nextRequestId,
     bodyLimit: BODY_LIMIT_BYTES,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // refusals of Fastify's router and of node's parser, in the one error shape too
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     logController: new LogController({
       requestIdLogLabel: 'requestId',
       // one line per request only when debugging; errors are always logged by the error filter, with the request id
@@ -75,9 +81,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 /**
  * Opens the doors: gRPC (when GRPC_PORT is not 0), gRPC-web's handlers and the bus request
  * listener (which connects in the background, so a bus outage never holds up start-up), then
- * HTTP (REST, gRPC-web, Swagger UI).
+ * HTTP (REST, gRPC-web, Swagger UI). A port another process holds fails with PortInUseError.
  */
 export async function startListening(app: NestFastifyApplication, config: AppConfig, host = '0.0.0.0', httpPort = config.httpPort): Promise<void> {
-  await app.startAllMicroservices();
-  await app.listen({ port: httpPort, host });
+  // tried first: on a busy port Nest and grpc-js log lines of their own before they fail
+  if (config.grpcPort > 0) await assertPortFree('GRPC_PORT', config.grpcPort, GRPC_HOST);
+  if (httpPort > 0) await assertPortFree('HTTP_PORT', httpPort, host);
+  await app.startAllMicroservices().catch(portInUseOr('GRPC_PORT', config.grpcPort));
+  await app.listen({ port: httpPort, host }).catch(portInUseOr('HTTP_PORT', httpPort));
 }

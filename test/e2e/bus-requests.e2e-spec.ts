@@ -3,6 +3,7 @@ import { connect as connectNats } from '@nats-io/transport-node';
 import { connect as connectAmqp } from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { assertErrorDetail } from '../support/assertions.js';
 import { LocalBroker, RABBITMQ_URL, missingBroker } from '../support/brokers.js';
 import { waitFor } from '../support/bus-events.js';
 import { BusRequester, BusResult } from '../support/bus-requester.js';
@@ -25,10 +26,7 @@ function assertBusError(result: BusResult, code: number, id?: string): void {
   assert.equal(result.error.code, code, JSON.stringify(result.error));
   assert.equal(typeof result.error.message, 'string');
   assert.ok(Array.isArray(result.error.details));
-  if (id) {
-    assert.deepEqual(result.error.details[0], { '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail', id, message: result.error.details[0].message });
-    assert.ok(result.error.message.endsWith(`(${id})`), result.error.message);
-  }
+  if (id) assertErrorDetail(result.error, id);
 }
 
 describe('API requests over NATS', { skip: missingBroker('nats-server') }, () => {
@@ -123,6 +121,34 @@ describe('API requests over NATS', { skip: missingBroker('nats-server') }, () =>
     // no metadata object: no token
     assertBusError(await bus.send(`${ADMIN}.ListLoginPolicySecondFactors`, 'hello'), 16);
     assertBusError(await bus.send(`${ADMIN}.ListLoginPolicySecondFactors`, { metadata: 'Bearer x', request: {} }), 16);
+  });
+
+  it('a request nested 10,000 levels deep answers code 3 naming the 32-level limit, never INTERNAL', async () => {
+    // written as text: JSON.stringify itself cannot write an object nested that deep
+    const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    const envelope = `{"metadata":{"authorization":"Bearer ${owner}"},"request":{"name":"Deep","extra":${deep}}}`;
+    const nats = await connectNats({ servers: broker.url });
+    try {
+      const reply = (await nats.request(`${MGMT}.AddOrg`, envelope, { timeout: 5000 })).json<any>();
+      assert.deepEqual(reply.err, {
+        code: 3,
+        message: 'the request body nests objects and arrays deeper than 32 levels',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'body', description: 'objects and arrays may nest at most 32 levels deep' }] }],
+      });
+    } finally {
+      await nats.close();
+    }
+  });
+
+  it('AddOrg with a control character in the name answers code 3 naming the field', async () => {
+    for (const name of ['AC\u0000ME', 'AC\u001bME']) {
+      const result = await bus.call(`${MGMT}.AddOrg`, { name }, { token: owner });
+      assertBusError(result, 3);
+      if (!result.ok) {
+        assert.equal(result.error.details[0].fieldViolations[0].field, 'name');
+        assert.match(result.error.message, /^invalid AddOrgRequest\.Name: value must not contain control characters/);
+      }
+    }
   });
 
   it('answers plain NATS requests too (no Nest envelope), as `nats request` sends them', async () => {

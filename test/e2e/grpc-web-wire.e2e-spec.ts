@@ -204,6 +204,18 @@ describe('gRPC-web door on the wire (hand-built frames)', () => {
     assert.deepEqual(list.body.result, ['SECOND_FACTOR_TYPE_OTP', 'SECOND_FACTOR_TYPE_U2F', 'SECOND_FACTOR_TYPE_OTP_EMAIL', 'SECOND_FACTOR_TYPE_OTP_SMS']);
   });
 
+  it('protobuf nested 10,000 groups deep (an unknown field) answers INVALID_ARGUMENT (3), not INTERNAL', async () => {
+    // field 15 as a start-group tag, 10,000 times, then as many end-group tags
+    const deep = Buffer.concat([Buffer.alloc(10_000, (15 << 3) | 3), Buffer.alloc(10_000, (15 << 3) | 4)]);
+    const answer = await post(`${ADMIN}/AddSecondFactorToLoginPolicy`, 'application/grpc-web+proto', dataFrame(Buffer.concat([intField(1, 3), deep])), auth());
+    assertFailure(answer, 'application/grpc-web+proto', 3, 'malformed gRPC-web request: the message is not a valid AddSecondFactorToLoginPolicyRequest: maximum nesting depth exceeded');
+  });
+
+  it('AddOrg with a NUL in the name answers INVALID_ARGUMENT (3) naming the field, as on the other doors', async () => {
+    const answer = await post('/zitadel.management.v1.ManagementService/AddOrg', 'application/grpc-web+proto', dataFrame(bytesField(1, 'AC\u0000ME')), auth());
+    assertFailure(answer, 'application/grpc-web+proto', 3, 'invalid AddOrgRequest.Name: value must not contain control characters');
+  });
+
   it('a body over the limit answers RESOURCE_EXHAUSTED (8) in the trailers', async () => {
     const answer = await post(`${ADMIN}/AddSecondFactorToLoginPolicy`, 'application/grpc-web+proto', dataFrame(Buffer.alloc(2 * 1024 * 1024)), auth());
     assertFailure(answer, 'application/grpc-web+proto', 8, 'Request body is too large');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ChannelCredentials, loadPackageDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { after, before, describe, it } from 'node:test';
-import { RFC3339_MS } from '../support/assertions.js';
+import { RFC3339_MS, assertErrorDetail } from '../support/assertions.js';
 import { GrpcResult, GrpcTestClient } from '../support/grpc-client.js';
 import { freePort } from '../support/processes.js';
 import { TestApp } from '../support/test-app.js';
@@ -13,10 +13,7 @@ function assertGrpcError(result: GrpcResult, code: number, id?: string): void {
   assert.equal(result.ok, false, `expected code ${code}, got success ${JSON.stringify(result)}`);
   if (result.ok) return;
   assert.equal(result.error.code, code, JSON.stringify(result.error));
-  if (id) {
-    assert.deepEqual(result.error.details[0], { '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail', id, message: result.error.details[0]?.['message' as never] });
-    assert.ok(result.error.message.endsWith(`(${id})`), result.error.message);
-  }
+  if (id) assertErrorDetail(result.error, id);
 }
 
 function ok<T = any>(result: GrpcResult<T>): T {
@@ -180,6 +177,18 @@ describe('gRPC door', () => {
 
     it('AddOrg with an empty name answers 3', async () => {
       assertGrpcError(await mgmt.call('AddOrg', { name: '' }, { token }), 3);
+    });
+
+    it('AddOrg with a control character in the name answers 3 with a google.rpc.BadRequest naming the field', async () => {
+      for (const name of ['AC\u0000ME', 'AC\u007fME']) {
+        const result = await mgmt.call('AddOrg', { name }, { token });
+        assertGrpcError(result, 3);
+        if (!result.ok) {
+          assert.equal(result.error.details[0]['@type'], 'type.googleapis.com/google.rpc.BadRequest');
+          assert.deepEqual((result.error.details[0] as any).fieldViolations.map((v: { field: string }) => v.field), ['name']);
+          assert.match(result.error.message, /^invalid AddOrgRequest\.Name: value must not contain control characters/);
+        }
+      }
     });
   });
 

@@ -218,6 +218,15 @@ for (const database of DATABASES) {
       assert.deepEqual(events.body.events.slice(-2).map((e: { type: string }) => e.type), ['org.policy.login.removed', 'org.removed']);
     });
 
+    it('AddOrg refuses a name holding a control character (NUL, other C0 controls, DEL, C1) with a field violation on name', async () => {
+      for (const name of ['AC\u0000ME', 'ACME\u0000', 'AC\nME', '\tACME', 'AC\u001fME', 'AC\u007fME', 'AC\u0085ME']) {
+        const response = await app.request('POST', '/management/v1/orgs', { token: owner, body: { name } });
+        assertInvalidArgument(response, 'name', 'invalid AddOrgRequest.Name: value must not contain control characters');
+      }
+      const other = await app.request('POST', '/management/v1/orgs', { token: owner, body: { name: 'S\u00fcd \u2013 ACME \u2713' } });
+      assert.equal(other.status, 200, JSON.stringify(other.body));
+    });
+
     it('ListOrgs pages through active orgs, oldest first', async () => {
       const all = await app.request('POST', '/admin/v1/orgs/_search', { token: owner });
       assert.equal(all.status, 200);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RFC3339_MS } from '../support/assertions.js';
@@ -120,6 +121,23 @@ describe('the service as a process (npm start, npm run token)', () => {
       const result = await runScript('dist/src/main.js', [], { DATA_DIR: dataDir, ...env });
       assert.equal(result.code, 1);
       assert.equal(result.stderr, `${line}\n`);
+    });
+  }
+
+  for (const variable of ['HTTP_PORT', 'GRPC_PORT'] as const) {
+    it(`a busy ${variable} stops start-up with exit code 1 and one line naming the variable and the port, no stack trace`, async () => {
+      const squatter = createServer();
+      await new Promise<void>((resolve) => squatter.listen(0, '0.0.0.0', resolve));
+      const busy = String((squatter.address() as AddressInfo).port);
+      try {
+        const ports = variable === 'HTTP_PORT' ? { HTTP_PORT: busy, GRPC_PORT: '0' } : { HTTP_PORT: String(await freePort()), GRPC_PORT: busy };
+        const result = await runScript('dist/src/main.js', [], { DATA_DIR: dataDir, ...ports });
+        assert.equal(result.code, 1);
+        assert.equal(result.stderr, `Cannot start: ${variable} ${busy} is already in use by another process (stop it, or set ${variable} to a free port)\n`);
+        assert.doesNotMatch(result.stdout, /EADDRINUSE|\n\s+at /);
+      } finally {
+        await new Promise((resolve) => squatter.close(resolve));
+      }
     });
   }
 });

@@ -9,14 +9,21 @@ export function assertError(response: ApiResponse, httpStatus: number, code: num
   assert.equal(response.body.code, code);
   assert.equal(typeof response.body.message, 'string');
   assert.ok(Array.isArray(response.body.details), 'details must be an array');
-  if (id !== undefined) {
-    assert.deepEqual(response.body.details[0], {
-      '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail',
-      id,
-      message: response.body.details[0]?.message,
-    });
-    assert.ok(response.body.message.endsWith(`(${id})`), `message "${response.body.message}" names ${id}`);
-  }
+  if (id !== undefined) assertErrorDetail(response.body, id);
+}
+
+/**
+ * `{code, message, details}` carrying the `zitadel.v1.ErrorDetail` of `id`: the wire message is
+ * the detail's message followed by ` (<id>)`, as ZITADEL writes it.
+ */
+export function assertErrorDetail(status: { message: string; details: unknown[] }, id: string): void {
+  const suffix = ` (${id})`;
+  assert.ok(status.message.endsWith(suffix), `message "${status.message}" names ${id}`);
+  assert.deepEqual(status.details[0], {
+    '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail',
+    id,
+    message: status.message.slice(0, -suffix.length),
+  });
 }
 
 /** A 400 INVALID_ARGUMENT naming `field` in a google.rpc.BadRequest violation. */

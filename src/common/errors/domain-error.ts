@@ -11,7 +11,7 @@ export class DomainError extends Error {
     readonly id: string | undefined,
     message: string,
     readonly details: ErrorDetail[] = id ? [zitadelDetail(id, message)] : [],
-    /** Only for the few HTTP answers whose status is not the kind's own (413 body too large). */
+    /** Only for the few HTTP answers whose status is not the kind's own (413 body too large, 431 headers too large, …). */
     readonly httpStatus?: number,
   ) {
     super(message);

@@ -1,18 +1,23 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError } from './domain-error.js';
 import { requestInfoDetail } from './error-detail.js';
-import { ErrorKind } from './error-kind.js';
+import { ErrorKind, httpStatusOf } from './error-kind.js';
 
+/** The kind of an HTTP status refused by a layer below the service (Fastify, node); other 4xx are INVALID_ARGUMENT. */
 const STATUS_KIND: Record<number, ErrorKind> = {
   400: ErrorKind.InvalidArgument,
   401: ErrorKind.Unauthenticated,
   403: ErrorKind.PermissionDenied,
   404: ErrorKind.NotFound,
   405: ErrorKind.Unimplemented,
+  408: ErrorKind.DeadlineExceeded,
   409: ErrorKind.AlreadyExists,
+  // a size limit, like gRPC's own for a message or metadata too large
   413: ErrorKind.ResourceExhausted,
+  414: ErrorKind.ResourceExhausted,
   415: ErrorKind.InvalidArgument,
   429: ErrorKind.ResourceExhausted,
+  431: ErrorKind.ResourceExhausted,
   503: ErrorKind.Unavailable,
 };
 
@@ -49,7 +54,7 @@ export function translateError(error: unknown): DomainError | undefined {
     return new DomainError(ErrorKind.Unavailable, undefined, 'Service unavailable: the database cannot be reached');
   }
   if (driverCode?.startsWith('FST_') && typeof coded.statusCode === 'number' && coded.statusCode < 500) {
-    return fromStatus(coded.statusCode, (error as Error).message);
+    return fromHttpStatus(coded.statusCode, (error as Error).message);
   }
   return undefined;
 }
@@ -61,11 +66,15 @@ export function internalError(correlationId: string): DomainError {
 function fromHttpException(exception: HttpException): DomainError | undefined {
   const status = exception.getStatus();
   if (status >= 500 && status !== 503) return undefined;
-  return fromStatus(status, exception.message);
+  return fromHttpStatus(status, exception.message);
 }
 
-function fromStatus(status: number, message: string): DomainError {
+/**
+ * A refusal with an HTTP status chosen by a layer below the service (Fastify's router and body
+ * parser, node's HTTP parser): its kind decides the code; the status itself is kept (413, 414,
+ * 415, 431, …), as it says more than the kind's own.
+ */
+export function fromHttpStatus(status: number, message: string): DomainError {
   const kind = STATUS_KIND[status] ?? (status >= 500 ? ErrorKind.Internal : ErrorKind.InvalidArgument);
-  const httpStatus = status === 413 || status === 415 ? status : undefined;
-  return new DomainError(kind, undefined, message, [], httpStatus);
+  return new DomainError(kind, undefined, message, [], status === httpStatusOf(kind) ? undefined : status);
 }

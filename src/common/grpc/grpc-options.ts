@@ -6,6 +6,9 @@ import { addLazyReflection } from './lazy-reflection.js';
 import { SERVICE_PACKAGES } from './proto-files.js';
 import { serviceDefinition } from './service-definition.js';
 
+/** gRPC listens on every interface. */
+export const GRPC_HOST = '0.0.0.0';
+
 /**
  * The gRPC door: our .proto files, decoded to the same JSON-shaped objects the REST door takes,
  * plus server reflection (its index built on the first reflection call). Health is a regular handler (grpc.health.v1).
@@ -14,7 +17,7 @@ export function grpcOptions(config: AppConfig): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {
-      url: `0.0.0.0:${config.grpcPort}`,
+      url: `${GRPC_HOST}:${config.grpcPort}`,
       package: SERVICE_PACKAGES,
       packageDefinition: serviceDefinition(),
       onLoadPackageDefinition: (definition, server) => {

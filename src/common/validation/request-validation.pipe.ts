@@ -1,12 +1,14 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { invalidRequest } from './invalid-request.js';
+import { nestedTooDeep, valueNestsTooDeep } from './nesting-depth.js';
 import { bodyObject, declaresRules } from './request-body.js';
 
 /**
  * Validates request bodies against their DTO classes. The DTO class is named after the protobuf
  * request message, so the error names the request and field the way ZITADEL's clients expect.
  * A missing body counts as `{}` (the `_search` calls are sent without one); a body that is not a
- * JSON object is refused. Classes without rules (the `_search` requests) are not transformed.
+ * JSON object, or one nested deeper than MAX_NESTING_DEPTH, is refused before class-transformer
+ * sees it. Classes without rules (the `_search` requests) are not transformed.
  * Path and query parameters are left to their own pipes.
  */
 @Injectable()
@@ -25,6 +27,8 @@ export class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'body' || !metadata.metatype) return value;
     const body = bodyObject(value, metadata.metatype.name);
+    // the HTTP body parser refused such bodies already; the bus's transports parse their own JSON
+    if (valueNestsTooDeep(body)) throw nestedTooDeep();
     return declaresRules(metadata.metatype) ? super.transform(body, metadata) : body;
   }
 }

@@ -43,6 +43,17 @@ export function IsTrimmedLength(min: number, max: number) {
   )();
 }
 
+/**
+ * A string without control characters: C0 (U+0000-U+001F, NUL, tab and newline among them), DEL
+ * and C1 (U+007F-U+009F). They end C strings, forge log lines and move terminal cursors wherever
+ * the value is shown later.
+ */
+export const HasNoControlCharacters = rule(
+  'hasNoControlCharacters',
+  (value) => typeof value === 'string' && !/\p{Cc}/u.test(value),
+  'value must not contain control characters (U+0000-U+001F, U+007F-U+009F)',
+);
+
 /** A uint64 as JSON allows it (number or decimal string), optionally at most `max`. */
 export function IsProtoUint(max = Number.MAX_SAFE_INTEGER) {
   return rule(
