@@ -66,7 +66,7 @@ const deleteFactors = textPerCount(
   (count) => `DELETE FROM login_policy_factors WHERE instance_id = ? AND owner_id = ? AND kind = ? AND factor_type IN (${Array.from({ length: count }, () => '?').join(', ')})`,
 );
 
-/** Distinct packed rows whose decoded state the read path keeps (a row's text decides its state entirely). */
+/** Distinct packed rows whose decoded state the reads and the commands keep (a row's text decides its state entirely). */
 const DECODED_ROWS_KEPT = 10_000;
 const readPolicy = memoByText(DECODED_ROWS_KEPT, unpackPolicy);
 const readFactors = memoByText(DECODED_ROWS_KEPT, (packed): FactorsState => {
@@ -139,15 +139,16 @@ export class LoginPolicyRepository {
   async commandState(tx: SqlTransaction, owner: PolicyOwner): Promise<PolicyCommandState> {
     if (owner.level.aggregateType === 'instance') {
       const [row] = await tx.read(INSTANCE_COMMAND_STATE, [...streamParams(aggregateOf(owner)), owner.instanceId, owner.ownerId]);
-      return { orgActive: false, streamSequence: Number(row?.stream_sequence ?? 0), own: row ? unpackPolicy(String(row.packed)) : undefined };
+      return { orgActive: false, streamSequence: Number(row?.stream_sequence ?? 0), own: row ? readPolicy(String(row.packed)) : undefined };
     }
     const row = await tx.readByKey(ORG_COMMAND_STATE, [owner.level.aggregateType, owner.instanceId, owner.instanceId], owner.ownerId);
     return {
       orgActive: row?.org_state === 'active',
       streamSequence: Number(row?.stream_sequence ?? 0),
+      // decoded once per distinct text, shared and frozen as on the read path (a command builds new states, never changes one):
+      // the default's text is the same for every command until it changes, and an org's own is often the one a read just decoded
       own: unpackedIfAny(row?.own_packed),
-      // the default's text is the same for every command until it changes: decoded once (shared and frozen, as on the read path)
-      instanceDefault: unpackedIfAny(row?.default_packed, readPolicy),
+      instanceDefault: unpackedIfAny(row?.default_packed),
     };
   }
 
@@ -205,8 +206,8 @@ const foundPolicy = (row: SqlRow | undefined) => ifActive(row, readPolicy);
 const foundFactors = (row: SqlRow | undefined) => ifActive(row, readFactors);
 
 /** A packed policy column of a LEFT JOIN: a row that was not there packs to nothing (NULL, or '' where CONCAT_WS skips every NULL). */
-function unpackedIfAny(packed: unknown, unpack: (packed: string) => LoginPolicyState = unpackPolicy): LoginPolicyState | undefined {
-  return typeof packed === 'string' && packed !== '' ? unpack(packed) : undefined;
+function unpackedIfAny(packed: unknown): LoginPolicyState | undefined {
+  return typeof packed === 'string' && packed !== '' ? readPolicy(packed) : undefined;
 }
 
 function factorList(types: number[]): string {
