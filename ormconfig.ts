@@ -13,4 +13,4 @@ import { databaseOptions } from './src/common/database/database-options.js';
 const config = loadConfig();
 if (config.database.kind === 'sqlite') mkdirSync(dirname(config.database.file), { recursive: true });
 
-export default new DataSource({ ...databaseOptions(config), entities: [join(__dirname, 'src/modules/**/*.entity.js')], migrationsRun: false });
+export default new DataSource({ ...databaseOptions(config), entities: [join(__dirname, 'src/modules/**/*.entity.js')] });

@@ -4,6 +4,7 @@ import { createApp, startListening } from './app.factory.js';
 import { AppConfig } from './common/config/app-config.js';
 import { ConfigError } from './common/config/config-error.js';
 import { loadConfig } from './common/config/load-config.js';
+import { MigrationLockTimeout } from './common/database/migration-lock-timeout.js';
 import { PortInUseError } from './common/startup/port-in-use.js';
 
 async function main(): Promise<void> {
@@ -39,7 +40,7 @@ function busSummary(config: AppConfig): string {
 
 /** Resolves once the service listens (src/start.ts then writes the code cache). */
 export const started = main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof PortInUseError) {
+  if (error instanceof ConfigError || error instanceof PortInUseError || error instanceof MigrationLockTimeout) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -18,7 +18,7 @@ export const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
  * own options, on the service's file.
  */
 export async function sqliteDurability(file: string): Promise<SqliteDurability> {
-  const dataSource = new DataSource(databaseOptions({ database: { kind: 'sqlite', file }, migrationsRun: false }));
+  const dataSource = new DataSource(databaseOptions({ database: { kind: 'sqlite', file } }));
   await dataSource.initialize();
   try {
     const [{ journal_mode: journalMode }] = (await dataSource.query('PRAGMA journal_mode')) as { journal_mode: string }[];

@@ -195,7 +195,8 @@ describe('an issuer that cannot be reached', () => {
   it('answers 503 UNAVAILABLE, not 401, so callers retry instead of dropping their token', async () => {
     const app = await TestApp.start({ env: { AUTH_ISSUER: 'http://127.0.0.1:1' } });
     try {
-      assertError(await app.request('POST', LIST, { token: 'a.b.c', body: {} }), 503, 14);
+      // a well-formed token ({}.{}.sig): one that is not would be refused before the keys are looked for
+      assertError(await app.request('POST', LIST, { token: 'e30.e30.c2ln', body: {} }), 503, 14);
     } finally {
       await app.close();
     }

@@ -8,7 +8,7 @@ import { LocalBroker, RABBITMQ_URL, missingBroker } from '../support/brokers.js'
 import { waitFor } from '../support/bus-events.js';
 import { BusRequester, BusResult } from '../support/bus-requester.js';
 import { TestApp } from '../support/test-app.js';
-import { developmentToken } from '../support/tokens.js';
+import { customDevelopmentToken, developmentToken } from '../support/tokens.js';
 
 const ADMIN = 'zitadel.admin.v1.AdminService';
 const MGMT = 'zitadel.management.v1.ManagementService';
@@ -91,6 +91,31 @@ describe('API requests over NATS', { skip: missingBroker('nats-server') }, () =>
     assertBusError(missing, 16);
     assert.equal((missing as { ok: false; error: { message: string } }).error.message, 'auth header missing');
     assertBusError(await bus.call(`${ADMIN}.ListLoginPolicySecondFactors`, {}, { token: 'not.a.token' }), 16, 'AUTH-7fs1e');
+  });
+
+  it('authorization given twice (keys that differ only in case) answers 16 AUTH-7fs1e, whichever comes first', async () => {
+    const [header, , signature] = owner.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ sub: 'intruder', exp: 9999999999 })).toString('base64url')}.${signature}`;
+    const list = `${ADMIN}.ListLoginPolicySecondFactors`;
+    for (const metadata of [
+      { authorization: `Bearer ${owner}`, Authorization: `Bearer ${forged}` },
+      { Authorization: `Bearer ${forged}`, authorization: `Bearer ${owner}` },
+      { authorization: `Bearer ${owner}`, AUTHORIZATION: `Bearer ${owner}` },
+    ]) {
+      assertBusError(await bus.send(list, { metadata, request: {} }), 16, 'AUTH-7fs1e');
+    }
+    ok(await bus.send(list, { metadata: { Authorization: `Bearer ${owner}` }, request: {} }));
+  });
+
+  it('a validly signed token over 8 KiB answers 16 AUTH-7fs1e (the bus has no header limit of its own)', async () => {
+    const long = await customDevelopmentToken(app.config, {
+      sub: 'bus-caller',
+      iss: app.config.auth.issuer,
+      exp: Math.floor(Date.now() / 1000) + 3600,
+      'urn:zitadel:iam:org:project:roles': { IAM_OWNER: {} },
+      filler: 'x'.repeat(100_000),
+    });
+    assertBusError(await bus.call(`${ADMIN}.ListLoginPolicySecondFactors`, {}, { token: long }), 16, 'AUTH-7fs1e');
   });
 
   it('with a viewer token answers writes with code 7 AUTH-5mWD2 and allows reads', async () => {

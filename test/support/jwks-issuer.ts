@@ -16,6 +16,8 @@ interface IssuerKey {
 export class JwksIssuer {
   private keys: IssuerKey[] = [];
   jwksRequests = 0;
+  /** Every path asked for, in order. */
+  readonly requestedPaths: string[] = [];
 
   private constructor(private readonly server: Server, readonly url: string) {}
 
@@ -42,17 +44,33 @@ export class JwksIssuer {
     this.hidden.delete(kid);
   }
 
-  async sign(kid: string, claims: Record<string, unknown>, options: { expiresIn?: string; issuer?: string; audience?: string } = {}): Promise<string> {
-    const key = this.keys.find((candidate) => candidate.kid === kid);
-    if (!key) throw new Error(`no key ${kid}`);
+  /** The public JWK of one of its keys. */
+  publicJwk(kid: string): JWK {
+    return this.key(kid).publicJwk;
+  }
+
+  /** `header` adds protected header fields (or replaces `kid`); `issuedAt` and `notBefore` are epoch seconds. */
+  async sign(
+    kid: string,
+    claims: Record<string, unknown>,
+    options: { expiresIn?: string; issuer?: string; audience?: string; issuedAt?: number; notBefore?: number; header?: Record<string, unknown> } = {},
+  ): Promise<string> {
+    const key = this.key(kid);
     const jwt = new SignJWT(claims)
-      .setProtectedHeader({ alg: key.alg, kid })
+      .setProtectedHeader({ alg: key.alg, kid, ...options.header })
       .setSubject('issuer-user')
       .setIssuer(options.issuer ?? this.url)
-      .setIssuedAt()
+      .setIssuedAt(options.issuedAt)
       .setExpirationTime(options.expiresIn ?? '1h');
+    if (options.notBefore !== undefined) jwt.setNotBefore(options.notBefore);
     if (options.audience) jwt.setAudience(options.audience);
     return jwt.sign(key.privateKey);
+  }
+
+  private key(kid: string): IssuerKey {
+    const key = this.keys.find((candidate) => candidate.kid === kid);
+    if (!key) throw new Error(`no key ${kid}`);
+    return key;
   }
 
   close(): Promise<void> {
@@ -60,6 +78,7 @@ export class JwksIssuer {
   }
 
   private handle(path: string, response: import('node:http').ServerResponse): void {
+    this.requestedPaths.push(path);
     response.setHeader('content-type', 'application/json');
     if (path === '/.well-known/openid-configuration') {
       response.end(JSON.stringify({ issuer: this.url, jwks_uri: `${this.url}/oauth/v2/keys` }));

@@ -29,15 +29,28 @@ export function runScript(script: string, args: string[], env: Record<string, st
   });
 }
 
+const outputs = new WeakMap<ChildProcess, { text: string }>();
+
+/** What a service started by `startService` has written so far, its log lines (stdout) and stderr, in the order they came. */
+export function outputOf(child: ChildProcess): string {
+  return outputs.get(child)?.text ?? '';
+}
+
 /** Starts the service as `npm start` does and waits until /debug/healthz answers. */
 export async function startService(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const start = startCommand();
   const child = spawn(process.execPath, [...start.nodeArgs, start.script], {
     env: { PATH: process.env.PATH ?? '', ...start.env, LOG_LEVEL: 'warn', GRPC_PORT: '0', ...env, HTTP_PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const output = { text: '' };
+  outputs.set(child, output);
+  child.stdout?.on('data', (chunk) => (output.text += chunk));
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+    output.text += chunk;
+  });
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}: ${stderr}`);

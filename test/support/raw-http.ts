@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { ApiResponse } from './test-app.js';
 
@@ -43,4 +44,32 @@ function parseResponse(bytes: Buffer): ApiResponse {
     // not JSON: keep the text
   }
   return { status: Number(statusLine.split(' ')[1]), body, headers };
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: import('node:http').IncomingHttpHeaders;
+  bytes: Buffer;
+}
+
+/**
+ * Sends one request whose headers may repeat a name (`[name, value]` pairs, in order), which
+ * fetch cannot send (it joins repeated values into one header), and reads the whole answer.
+ */
+export function requestWithHeaders(url: string, method: string, path: string, headers: [string, string][], body?: string | Buffer): Promise<RawAnswer> {
+  // node's client takes a repeated header as one name with an array of values (names compared without case)
+  const grouped = new Map<string, string[]>();
+  for (const [name, value] of headers) grouped.set(name.toLowerCase(), [...(grouped.get(name.toLowerCase()) ?? []), value]);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(new URL(path, url), { method }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, bytes: Buffer.concat(chunks) }));
+      response.on('error', reject);
+    });
+    // an array value goes out as one header line per value
+    for (const [name, values] of grouped) request.setHeader(name, values.length === 1 ? values[0] : values);
+    request.on('error', reject);
+    request.end(body);
+  });
 }

@@ -1,6 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import { readMetric } from './metrics.js';
-import { freePort, startService, stop } from './processes.js';
+import { freePort, outputOf, startService, stop } from './processes.js';
 
 export interface CallResult {
   status: number;
@@ -24,6 +24,11 @@ export class ServiceProcess {
     if (orgId) headers['x-zitadel-orgid'] = orgId;
     const response = await fetch(`${this.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: response.status, body: await response.json() };
+  }
+
+  /** Its log lines and stderr so far. */
+  output(): string {
+    return outputOf(this.process);
   }
 
   metric(name: string): Promise<number> {

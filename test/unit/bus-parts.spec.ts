@@ -21,6 +21,7 @@ describe('bus request metadata', () => {
     assert.deepEqual(metadata.get('authorization'), ['Bearer abc']);
     assert.deepEqual(metadata.get('X-ZITADEL-ORGID'), ['42']);
     assert.deepEqual(metadata.get('retries'), []);
+    assert.deepEqual(new BusMetadata('p', { authorization: 'Bearer a', Authorization: 'Bearer b' }).get('authorization'), ['Bearer a', 'Bearer b'], 'keys differing in case only: one key, two values');
     for (const malformed of [undefined, null, 'Bearer abc', ['Bearer abc']]) {
       assert.deepEqual(new BusMetadata('p', malformed).get('authorization'), []);
     }

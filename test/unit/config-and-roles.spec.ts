@@ -20,6 +20,7 @@ describe('configuration', () => {
     assert.equal(config.auth.mode, 'development');
     assert.deepEqual(config.bus, { transport: 'none' });
     assert.equal(config.migrationsRun, true);
+    assert.equal(config.migrationLockWaitMs, 120_000);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.instanceId, undefined);
     assert.deepEqual(config.corsOrigins, []);
@@ -73,6 +74,7 @@ describe('configuration', () => {
     [{ AUTH_ISSUER: 'not a url' }, /AUTH_ISSUER must be a URL/],
     [{ AUTH_JWKS_URI: 'https://x/keys' }, /AUTH_JWKS_URI needs AUTH_ISSUER/],
     [{ MIGRATIONS_RUN: 'maybe' }, /MIGRATIONS_RUN must be true or false/],
+    [{ MIGRATIONS_LOCK_WAIT_SECONDS: '0' }, /MIGRATIONS_LOCK_WAIT_SECONDS must be an integer from 1 to 86400, got "0"/],
     [{ AUTH_ROLE_PERMISSIONS: '{"X": ["fly"]}' }, /AUTH_ROLE_PERMISSIONS role X: every entry must be one of/],
     [{ AUTH_ROLE_PERMISSIONS: '[1]' }, /AUTH_ROLE_PERMISSIONS must be a JSON object/],
     [{ BUS_TRANSPORT: 'kafka' }, /BUS_TRANSPORT=kafka is not available in this version; use nats, rmq, redis or mqtt/],

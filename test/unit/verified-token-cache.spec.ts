@@ -68,12 +68,12 @@ describe('the authenticator', () => {
     const authenticator = new Authenticator(verifier as never, loadConfig({ DATA_DIR: '/tmp/unused' }));
     const realNow = Date.now;
     try {
-      await authenticator.authenticate('Bearer a.b.c');
-      await authenticator.authenticate('Bearer a.b.c');
+      await authenticator.authenticate('Bearer e30.e30.c2ln');
+      await authenticator.authenticate('Bearer e30.e30.c2ln');
       assert.equal(verifications, 1, 'the second use is served from the cache');
       const start = realNow();
       Date.now = () => start + 5 * 60_000;
-      await authenticator.authenticate('Bearer a.b.c');
+      await authenticator.authenticate('Bearer e30.e30.c2ln');
       assert.equal(verifications, 2, 'verified again after 5 minutes');
     } finally {
       Date.now = realNow;

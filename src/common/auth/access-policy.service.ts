@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error.js';
 import { badRequestDetail } from '../errors/error-detail.js';
 import { ErrorKind } from '../errors/error-kind.js';
+import { HeaderValue } from '../http/raw-header.js';
 import { AuthContext } from './auth-context.js';
 import { Authenticator } from './authenticator.service.js';
 import { ORG_HEADER, RequiredPermission } from './route-access.decorator.js';
@@ -11,9 +12,9 @@ export const PERMISSION_DENIED_MESSAGE = 'No matching permissions found';
 
 export const permissionDenied = () => new DomainError(ErrorKind.PermissionDenied, PERMISSION_DENIED_ID, PERMISSION_DENIED_MESSAGE);
 
-/** What a request brings to be let in: its `authorization` value and `x-zitadel-orgid`. */
+/** What a request brings to be let in: its `authorization` value (every value, when it came more than once) and `x-zitadel-orgid`. */
 export interface Credentials {
-  authorization: string | undefined;
+  authorization: HeaderValue;
   orgHeader: string | undefined;
 }
 

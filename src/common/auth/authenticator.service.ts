@@ -3,8 +3,10 @@ import { JWTPayload } from 'jose';
 import { AppConfig } from '../config/app-config.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorKind } from '../errors/error-kind.js';
+import { HeaderValue } from '../http/raw-header.js';
 import { AuthContext } from './auth-context.js';
 import { authContextFromClaims } from './role-claim.js';
+import { MAX_AUTHORIZATION_LENGTH, isCanonicalCompactJws } from './token-form.js';
 import { TokenVerifier, invalidToken } from './token-verifier.service.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -26,18 +28,27 @@ export class Authenticator {
     this.verified = new VerifiedTokenCache(config.auth.tokenCacheSize);
   }
 
-  /** The caller; synchronously when the token was verified before (the hot path), else once it is verified. */
-  authenticate(authorization: string | undefined): AuthContext | Promise<AuthContext> {
-    if (authorization === undefined || authorization.trim() === '') {
-      throw new DomainError(ErrorKind.Unauthenticated, undefined, 'auth header missing');
+  /**
+   * The caller; synchronously when the token was verified before (the hot path), else once it is
+   * verified. The cache holds only values that passed every check below, compared whole, so a hit
+   * needs none of them again.
+   */
+  authenticate(authorization: HeaderValue): AuthContext | Promise<AuthContext> {
+    if (typeof authorization !== 'string') {
+      // sent more than once: which one the caller meant is ambiguous (a proxy may have checked another), so none counts
+      if (authorization !== undefined) throw invalidToken();
+      throw authHeaderMissing();
     }
+    if (authorization.trim() === '') throw authHeaderMissing();
     return this.verified.get(authorization, Date.now()) ?? this.verify(authorization);
   }
 
   private async verify(authorization: string): Promise<AuthContext> {
     const now = Date.now();
+    // before anything is parsed, decoded or verified: doors without a header limit (gRPC, the bus) pass any length
+    if (authorization.length > MAX_AUTHORIZATION_LENGTH) throw invalidToken();
     const match = /^bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) throw invalidToken();
+    if (!match || !isCanonicalCompactJws(match[1])) throw invalidToken();
     const claims = await this.verifier.verify(match[1]);
     const caller = authContextFromClaims(claims, this.config.rolePermissions);
     const expiresAt = expiryOf(claims);
@@ -50,6 +61,8 @@ export class Authenticator {
     return this.verified.size;
   }
 }
+
+const authHeaderMissing = () => new DomainError(ErrorKind.Unauthenticated, undefined, 'auth header missing');
 
 /** When the token expires (epoch ms); tokens without `exp` are verified on every use. */
 function expiryOf(claims: JWTPayload): number | undefined {

@@ -1,4 +1,5 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
+import { HeaderValue, joinedHeader, rawHeader } from '../http/raw-header.js';
 import { Admitted, Credentials } from './access-policy.service.js';
 import { AuthContext } from './auth-context.js';
 import { ORG_HEADER } from './route-access.decorator.js';
@@ -8,8 +9,9 @@ interface MetadataLike {
   get(key: string): (string | Buffer)[];
 }
 
+/** Fastify's request, around node's. */
 interface HttpRequestLike {
-  headers: Record<string, string | string[] | undefined>;
+  raw: { rawHeaders: string[] };
 }
 
 // what the guard established, per request object (HTTP request, or the call's metadata)
@@ -23,16 +25,20 @@ export interface CallerCarrier {
 
 export function callerCarrier(context: ExecutionContext): CallerCarrier {
   const key = requestKey(context);
-  const header = isRpc(context) ? (name: string) => firstText((key as MetadataLike).get(name)) : (name: string) => firstText((key as HttpRequestLike).headers[name]);
+  const header = isRpc(context) ? (name: string) => metadataValue((key as MetadataLike).get(name)) : (name: string) => rawHeader((key as HttpRequestLike).raw.rawHeaders, name);
   return {
     credentials: () => credentialsFrom(header),
     attach: (admitted) => admittedBy.set(key, admitted),
   };
 }
 
-/** The credentials among a request's headers (HTTP headers, gRPC metadata or bus metadata). */
-export function credentialsFrom(header: (name: string) => string | undefined): Credentials {
-  return { authorization: header('authorization'), orgHeader: header(ORG_HEADER)?.trim() || undefined };
+/**
+ * The credentials among a request's headers (HTTP headers, gRPC metadata or bus metadata), read
+ * with every value of a repeated name: a repeated `authorization` is refused by authentication; a
+ * repeated org header is joined, as node joins it on HTTP, and so names no org.
+ */
+export function credentialsFrom(header: (name: string) => HeaderValue): Credentials {
+  return { authorization: header('authorization'), orgHeader: joinedHeader(header(ORG_HEADER))?.trim() || undefined };
 }
 
 const isRpc = (context: ExecutionContext) => context.getType() === 'rpc';
@@ -42,9 +48,10 @@ function requestKey(context: ExecutionContext): object {
   return isRpc(context) ? context.switchToRpc().getContext<MetadataLike>() : context.switchToHttp().getRequest<HttpRequestLike>();
 }
 
-export function firstText(value: string | Buffer | (string | Buffer)[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : String(first);
+/** The values of a metadata key as a header value: one text, or every text when the key came more than once. */
+function metadataValue(values: (string | Buffer)[]): HeaderValue {
+  if (values.length <= 1) return values.length === 0 ? undefined : String(values[0]);
+  return values.map(String);
 }
 
 /** The value of `@Caller()`: the verified caller the guard admitted. */

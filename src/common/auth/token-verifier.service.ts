@@ -8,6 +8,13 @@ import { loadOrCreateDevelopmentKey } from './development-key.js';
 /** What ZITADEL signs with, plus the other asymmetric algorithms we accept. HS* and none never. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256', 'PS256', 'EdDSA'];
 
+/**
+ * How far the issuer's clock may run ahead of ours: a token whose `iat` (issued at) or `nbf` (not
+ * before) lies up to this far in the future is taken, one further ahead is not. Its end is exact:
+ * a token is refused from its `exp` on, as the verified-token cache assumes.
+ */
+export const CLOCK_SKEW_SECONDS = 60;
+
 /** The answer to any token that is not valid (ZITADEL's id and text). */
 export const invalidToken = () => new DomainError(ErrorKind.Unauthenticated, 'AUTH-7fs1e', 'Errors.Token.Invalid');
 
@@ -25,16 +32,20 @@ export class TokenVerifier {
 
   async verify(token: string): Promise<JWTPayload> {
     const keys = await this.keys();
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, keys, {
+      // jose applies the tolerance to nbf and exp; it checks iat only against a maximum token age, which we do not set
+      ({ payload } = await jwtVerify(token, keys, {
         issuer: this.config.auth.issuer,
         audience: this.config.auth.audience,
         algorithms: ACCEPTED_ALGORITHMS,
-      });
-      return payload;
+        clockTolerance: CLOCK_SKEW_SECONDS,
+      }));
     } catch (error) {
       throw this.rejection(error);
     }
+    checkTimes(payload, Date.now() / 1000);
+    return payload;
   }
 
   private rejection(error: unknown): DomainError {
@@ -78,4 +89,10 @@ export class TokenVerifier {
       throw new DomainError(ErrorKind.Unavailable, undefined, 'Service unavailable: the token issuer cannot be reached');
     }
   }
+}
+
+/** The time claims jose leaves to us (it has checked that each one present is a number): exp exact, iat within the skew. */
+function checkTimes(payload: JWTPayload, nowSeconds: number): void {
+  if (payload.exp !== undefined && payload.exp <= nowSeconds) throw invalidToken();
+  if (payload.iat !== undefined && payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) throw invalidToken();
 }

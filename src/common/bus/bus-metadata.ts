@@ -1,10 +1,11 @@
 /**
  * The `metadata` of a request that arrived on the bus (`authorization`, `x-zitadel-orgid`),
  * read the way gRPC metadata is read, so the guard and the parameter decorators serve both
- * doors unchanged. Keys are matched without regard to case.
+ * doors unchanged. Keys are matched without regard to case, so `Authorization` and
+ * `authorization` in one request are one key with two values, as a repeated header is.
  */
 export class BusMetadata {
-  private readonly values = new Map<string, string>();
+  private readonly values = new Map<string, string[]>();
 
   constructor(
     /** The request pattern, for logs. */
@@ -13,12 +14,15 @@ export class BusMetadata {
   ) {
     if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return;
     for (const [key, value] of Object.entries(metadata)) {
-      if (typeof value === 'string') this.values.set(key.toLowerCase(), value);
+      if (typeof value !== 'string') continue;
+      const name = key.toLowerCase();
+      const known = this.values.get(name);
+      if (known) known.push(value);
+      else this.values.set(name, [value]);
     }
   }
 
   get(key: string): string[] {
-    const value = this.values.get(key.toLowerCase());
-    return value === undefined ? [] : [value];
+    return this.values.get(key.toLowerCase()) ?? [];
   }
 }

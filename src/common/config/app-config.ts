@@ -49,6 +49,8 @@ export class AppConfig {
   /** Browser origins allowed to call the HTTP port (CORS); `*` is every origin, none by default. */
   readonly corsOrigins: readonly string[];
   readonly migrationsRun: boolean;
+  /** How long start-up waits for another process's migration lock before it gives up. */
+  readonly migrationLockWaitMs: number;
   readonly logLevel: LogLevel;
 
   constructor(values: AppConfig) {

@@ -34,6 +34,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     bus: bus(read),
     corsOrigins: corsOrigins(read('CORS_ORIGINS')),
     migrationsRun: boolean(read, 'MIGRATIONS_RUN', true),
+    migrationLockWaitMs: integer(read, 'MIGRATIONS_LOCK_WAIT_SECONDS', 120, 1, 86_400) * 1000,
     logLevel: oneOf<LogLevel>(read, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   });
 }

@@ -12,10 +12,11 @@ export const MIGRATIONS = [InitialSchema1763800000000, Orgs1763900000000, EventO
  * module registers its own entities (the app loads them with `autoLoadEntities`, the CLI finds
  * them by file name).
  */
-export function databaseOptions(config: Pick<AppConfig, 'database' | 'migrationsRun'>): DataSourceOptions {
+export function databaseOptions(config: Pick<AppConfig, 'database'>): DataSourceOptions {
   const common = {
     migrations: MIGRATIONS,
-    migrationsRun: config.migrationsRun,
+    // not as TypeORM opens the connection: the app runs them under the migration lock (schema-migrations.ts)
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     logging: false,

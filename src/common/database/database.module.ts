@@ -6,11 +6,15 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { databaseOptions } from './database-options.js';
 import { openSqlDatabase } from './open-sql-database.js';
+import { migrateUnderLock } from './schema-migrations.js';
 import { SqlDatabase } from './sql-database.js';
 
+/** Resolved once the schema is migrated (or at once with MIGRATIONS_RUN=false); SqlDatabase, and so every statement of the service, waits for it. */
+const MIGRATED_SCHEMA = Symbol('migrated schema');
+
 /**
- * The database: TypeORM opens the connections and runs the migrations at start (unless
- * MIGRATIONS_RUN=false); the service's statements run through SqlDatabase on those connections.
+ * The database: TypeORM opens the connections, the migrations run at start under the migration
+ * lock (unless MIGRATIONS_RUN=false); the service's statements run through SqlDatabase on those connections.
  */
 @Global()
 @Module({
@@ -23,7 +27,17 @@ import { SqlDatabase } from './sql-database.js';
       },
     }),
   ],
-  providers: [{ provide: SqlDatabase, inject: [DataSource], useFactory: openSqlDatabase }],
+  providers: [
+    {
+      provide: MIGRATED_SCHEMA,
+      inject: [DataSource, AppConfig],
+      useFactory: async (dataSource: DataSource, config: AppConfig) => {
+        if (config.migrationsRun) await migrateUnderLock(dataSource, config.migrationLockWaitMs);
+        return true;
+      },
+    },
+    { provide: SqlDatabase, inject: [DataSource, MIGRATED_SCHEMA], useFactory: (dataSource: DataSource) => openSqlDatabase(dataSource) },
+  ],
   exports: [SqlDatabase],
 })
 export class DatabaseModule {}

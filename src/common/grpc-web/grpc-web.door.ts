@@ -1,7 +1,6 @@
 import { Metadata } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Transport, TransportId } from '@nestjs/microservices';
-import { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isObservable, lastValueFrom, of, toArray } from 'rxjs';
 import { DomainError } from '../errors/domain-error.js';
@@ -50,7 +49,8 @@ export class GrpcWebDoor implements CustomTransportStrategy {
   close(): void {}
 
   /** Answers one call of `method`; never throws (every failure becomes a status). */
-  async call(method: GrpcMethodEntry, contentType: GrpcWebContentType, body: Buffer, headers: IncomingHttpHeaders): Promise<GrpcWebOutcome> {
+  /** `rawHeaders` is node's raw list of the request's headers, so that a repeated header reaches the handler as repeated metadata. */
+  async call(method: GrpcMethodEntry, contentType: GrpcWebContentType, body: Buffer, rawHeaders: readonly string[]): Promise<GrpcWebOutcome> {
     try {
       const handler = this.handlers.get(`${method.service}/${method.method}`);
       if (!handler || method.requestStream) {
@@ -60,7 +60,7 @@ export class GrpcWebDoor implements CustomTransportStrategy {
         throw new DomainError(ErrorKind.Unimplemented, undefined, `the gRPC-web ${contentType.codec} codec is not supported; send application/grpc-web+proto or application/grpc-web-text`);
       }
       const request = this.decodeRequest(method, contentType.text ? decodeTextBody(body) : body);
-      const result: unknown = await handler(request, metadataOf(headers));
+      const result: unknown = await handler(request, metadataOf(rawHeaders));
       const values = await lastValueFrom((isObservable(result) ? result : of(result)).pipe(toArray()));
       const responses = method.responseStream ? values : values.slice(-1);
       return { messages: responses.map((value) => method.encodeResponse(value)), status: { code: 0, message: '' } };
@@ -117,18 +117,22 @@ function isGrpcServiceError(error: unknown): error is GrpcServiceError {
   return typeof code === 'number' && typeof details === 'string' && metadata instanceof Metadata;
 }
 
-/** The request headers as gRPC metadata (`authorization`, `x-zitadel-orgid`, …); `-bin` values are base64. */
-function metadataOf(headers: IncomingHttpHeaders): Metadata {
+/**
+ * The request headers as gRPC metadata (`authorization`, `x-zitadel-orgid`, …); `-bin` values are
+ * base64. Read from the raw list: node's `headers` keeps only the first of a repeated
+ * `authorization`, the raw list has each, and each becomes a value of the key, as on gRPC.
+ */
+function metadataOf(rawHeaders: readonly string[]): Metadata {
   const metadata = new Metadata();
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HTTP_ONLY_HEADERS.has(name) || name.startsWith(':')) continue;
-    for (const item of Array.isArray(value) ? value : [value]) {
-      try {
-        if (name.endsWith('-bin')) metadata.add(name, Buffer.from(item, 'base64'));
-        else metadata.add(name, item);
-      } catch {
-        // not a valid metadata entry (gRPC allows fewer characters than HTTP): not handed on
-      }
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i].toLowerCase();
+    if (HTTP_ONLY_HEADERS.has(name) || name.startsWith(':')) continue;
+    const value = rawHeaders[i + 1];
+    try {
+      if (name.endsWith('-bin')) metadata.add(name, Buffer.from(value, 'base64'));
+      else metadata.add(name, value);
+    } catch {
+      // not a valid metadata entry (gRPC allows fewer characters than HTTP): not handed on
     }
   }
   return metadata;

@@ -39,7 +39,7 @@ export function installGrpcWebRoutes(fastify: FastifyInstance, door: GrpcWebDoor
           throw new DomainError(ErrorKind.InvalidArgument, undefined, message, [], 415);
         }
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        send(reply, contentType, await door.call(method, contentType, body, request.headers));
+        send(reply, contentType, await door.call(method, contentType, body, request.raw.rawHeaders));
       });
     }
   });

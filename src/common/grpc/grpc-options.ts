@@ -4,6 +4,7 @@ import { GrpcOptions, Transport } from '@nestjs/microservices';
 import { AppConfig } from '../config/app-config.js';
 import { addLazyReflection } from './lazy-reflection.js';
 import { SERVICE_PACKAGES } from './proto-files.js';
+import { keepRepeatedAuthorization } from './repeated-authorization.js';
 import { serviceDefinition } from './service-definition.js';
 
 /** gRPC listens on every interface. */
@@ -12,6 +13,7 @@ export const GRPC_HOST = '0.0.0.0';
 /**
  * The gRPC door: our .proto files, decoded to the same JSON-shaped objects the REST door takes,
  * plus server reflection (its index built on the first reflection call). Health is a regular handler (grpc.health.v1).
+ * Nest loads the definition once the server is bound, before it adds the services.
  */
 export function grpcOptions(config: AppConfig): GrpcOptions {
   return {
@@ -22,6 +24,7 @@ export function grpcOptions(config: AppConfig): GrpcOptions {
       packageDefinition: serviceDefinition(),
       onLoadPackageDefinition: (definition, server) => {
         addLazyReflection(definition as PackageDefinition, server as Server);
+        keepRepeatedAuthorization(server as Server);
       },
     },
   };

@@ -2,9 +2,9 @@ import { nextRequestId } from '../ids/request-id.js';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { httpErrorStatus } from '../errors/error.filter.js';
-import { firstText } from '../auth/caller-carrier.js';
 import { DirectExchange, DirectRoutes, JSON_CONTENT_TYPE, ServedRoute } from './direct-routes.js';
 import { parseJsonBody } from './json-body-parser.js';
+import { HeaderValue, rawHeader } from './raw-header.js';
 
 /** Bodies up to this size are read on the lane; larger ones (never a read's) go through Fastify and its limit. */
 const LANE_BODY_LIMIT_BYTES = 64 * 1024;
@@ -61,6 +61,7 @@ export class DirectLane {
     if (params !== undefined && Object.values(params).some((value) => value.includes('%'))) return false;
     if (headerOf(request, 'origin') !== undefined || headerOf(request, 'expect') !== undefined || headerOf(request, 'transfer-encoding') !== undefined) return false;
     const length = headerOf(request, 'content-length');
+    // a repeated Content-Length (an array) is no number: left to Fastify and node's parser
     if (length !== undefined && !(Number(length) <= LANE_BODY_LIMIT_BYTES)) return false;
     this.served++;
     if (length === undefined || length === '0' || request.method === 'GET') {
@@ -103,7 +104,7 @@ class LaneExchange implements DirectExchange {
     readonly bodyText?: string,
   ) {}
 
-  header(name: string): string | undefined {
+  header(name: string): HeaderValue {
     return headerOf(this.request, name);
   }
 
@@ -123,18 +124,9 @@ class LaneExchange implements DirectExchange {
 }
 
 /**
- * A request header (`name` in lower case) as `request.headers[name]` gives it, without building
- * that object, which costs more than the lane's own work on a read: the raw list is scanned, and
- * only a name that comes twice is left to node's rules (first one wins, or the values joined).
+ * A request header (`name` in lower case), every value when it is repeated, read from the raw list
+ * in one pass: building `request.headers` costs more than the lane's own work on a read.
  */
-function headerOf(request: IncomingMessage, name: string): string | undefined {
-  const raw = request.rawHeaders;
-  let found: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const key = raw[i];
-    if (key.length !== name.length || key.toLowerCase() !== name) continue;
-    if (found !== undefined) return firstText(request.headers[name]);
-    found = raw[i + 1];
-  }
-  return found;
+function headerOf(request: IncomingMessage, name: string): HeaderValue {
+  return rawHeader(request.rawHeaders, name);
 }

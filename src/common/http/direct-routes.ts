@@ -5,12 +5,13 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccessPolicy, Admitted } from '../auth/access-policy.service.js';
 import { accessDeclaration } from '../auth/access.guard.js';
-import { callerOf, credentialsFrom, firstText, targetOrgOf } from '../auth/caller-carrier.js';
+import { callerOf, credentialsFrom, targetOrgOf } from '../auth/caller-carrier.js';
 import { RequiredPermission } from '../auth/route-access.decorator.js';
 import { answerHttpError } from '../errors/error.filter.js';
 import { bodyObject, declaresRules } from '../validation/request-body.js';
 import { RequestValidationPipe } from '../validation/request-validation.pipe.js';
 import { ValidatedBodyMemo } from '../validation/validated-body-memo.js';
+import { HeaderValue, rawHeader } from './raw-header.js';
 
 const DIRECT_ROUTE_KEY = 'http:direct-route';
 /** What Fastify sends with a JSON-serialized object. */
@@ -51,7 +52,8 @@ export interface ServedRoute {
 
 /** One request to a direct route, whichever way it came in. */
 export interface DirectExchange {
-  header(name: string): string | undefined;
+  /** A request header; every value when the request repeats it. */
+  header(name: string): HeaderValue;
   readonly body: unknown;
   /** The body's text as it came, when the exchange read it itself (the lane does; Fastify parses its own). */
   readonly bodyText?: string;
@@ -244,7 +246,7 @@ const VALIDATION = new RequestValidationPipe();
 
 function fastifyExchange(logger: Logger, request: FastifyRequest, reply: FastifyReply): DirectExchange {
   return {
-    header: (name) => firstText(request.headers[name]),
+    header: (name) => rawHeader(request.raw.rawHeaders, name),
     body: request.body,
     param: (name) => (request.params as Record<string, string> | undefined)?.[name],
     answer: (status, json) => void reply.code(status).type(JSON_CONTENT_TYPE).send(json),
