@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { inlineParams, mysqlLiteral } from '../../src/common/database/mysql-literal.js';
+import { KeyedRead, ROW_KEY } from '../../src/common/database/keyed-read.js';
 import { SqliteChangeMarker } from '../../src/common/database/sqlite-change-marker.js';
 import { SqliteDatabase } from '../../src/common/database/sqlite-database.js';
 import { inPositionOrder } from '../../src/modules/events/event-sequencer.service.js';
@@ -111,6 +112,30 @@ describe('the embedded database', () => {
     assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 1 }]);
     writeThroughAnotherConnection(2);
     assert.deepEqual(await db.read('SELECT v FROM t WHERE k = ?', ['a']), [{ v: 2 }]);
+  });
+
+  it('a keyed read keeps its row until another connection commits, then reads again and sees the commit', async () => {
+    const byKey = new KeyedRead((keys) => `SELECT k AS ${ROW_KEY}, v FROM t WHERE k IN (${keys})`);
+    const queries: string[] = [];
+    const spied = db as unknown as { readerQuery: (sql: string, params: unknown[]) => unknown };
+    const readerQuery = spied.readerQuery.bind(db);
+    spied.readerQuery = (sql, params) => {
+      queries.push(sql);
+      return readerQuery(sql, params);
+    };
+    try {
+      writeThroughAnotherConnection(6);
+      assert.equal((await db.readByKey(byKey, [], 'a'))?.v, 6);
+      assert.equal((await db.readByKey(byKey, [], 'a'))?.v, 6);
+      assert.equal(queries.length, 1, 'the second read was answered from the kept row');
+      writeThroughAnotherConnection(7);
+      assert.equal((await db.readByKey(byKey, [], 'a'))?.v, 7);
+      assert.equal(queries.length, 2);
+      assert.equal(await db.readByKey(byKey, [], 'nobody'), undefined);
+    } finally {
+      delete (spied as { readerQuery?: unknown }).readerQuery;
+      writeThroughAnotherConnection(2);
+    }
   });
 
   it('reads asked for in one turn are answered together, and one asked after a commit of another connection, in the same turn, sees it', async () => {
