@@ -4,6 +4,7 @@ import { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { httpErrorStatus } from '../errors/error.filter.js';
 import { firstText } from '../auth/caller-carrier.js';
 import { DirectExchange, DirectRoutes, JSON_CONTENT_TYPE, ServedRoute } from './direct-routes.js';
+import { refusedWithoutHost } from './http-refusals.js';
 import { parseJsonBody } from './json-body-parser.js';
 
 /** Bodies up to this size are read on the lane; larger ones (never a read's) go through Fastify and its limit. */
@@ -32,6 +33,7 @@ export class DirectLane {
   serverFactory(): FastifyServerFactory {
     return (fastifyHandler, options) => {
       const server: Server = createServer((options.http ?? {}) as object, (request, response) => {
+        if (refusedWithoutHost(request, response)) return;
         if (!this.take(request, response)) fastifyHandler(request, response);
       });
       // what Fastify sets on a server of its own
