@@ -13,7 +13,7 @@ import { createOrg, orgHeader } from '../support/orgs.js';
 import { TestApp } from '../support/test-app.js';
 import { developmentToken } from '../support/tokens.js';
 
-/** Requests per database; FUZZ_RUNS changes it, FUZZ_SEED replays a run, FUZZ_PATH (printed on failure) replays its failing batch alone. */
+/** Requests per database; FUZZ_RUNS changes it, FUZZ_SEED replays a run, FUZZ_PATH (printed on failure) starts the replay at the failing batch. */
 const REQUESTS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = process.env.FUZZ_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED);
 const PATH = process.env.FUZZ_PATH;
@@ -89,7 +89,7 @@ for (const database of DATABASES) {
             const exchanges = await Promise.all(requests.map((request) => active.send(request)));
             sent += exchanges.length;
             for (const [i, exchange] of exchanges.entries()) {
-              const key = exchange.failure === undefined ? String(exchange.status) : 'no answer';
+              const key = exchange.failure !== undefined ? 'no answer' : isGrpcWeb(exchange.contentType) ? `${exchange.status} gRPC-web` : String(exchange.status);
               answers.set(key, (answers.get(key) ?? 0) + 1);
               const ok = exchange.status !== undefined && exchange.status < 300 && !isGrpcWeb(exchange.contentType);
               if (ok && exchange.sent.method !== 'GET' && !requests[i].path.includes('_search')) acknowledgedChanges++;
