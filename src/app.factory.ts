@@ -36,7 +36,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     genReqId: nextRequestId,
     bodyLimit: BODY_LIMIT_BYTES,
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // a missing Host is refused by the server factory, in the error shape (node's own answer has no body)
+    http: { maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false },
     // refusals of Fastify's router and of node's parser, in the one error shape too
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,

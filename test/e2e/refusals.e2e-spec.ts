@@ -64,6 +64,13 @@ describe('refusals of the HTTP layers (node, Fastify, the body parser) answer in
     }
   });
 
+  it('an HTTP/1.1 request without a Host header answers 400 INVALID_ARGUMENT, not node\'s empty 400', async () => {
+    for (const path of ['/admin/v1/orgs/_search', ADD]) {
+      const request = `POST ${path} HTTP/1.1\r\nAuthorization: Bearer ${token}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`;
+      assertRefusal(await rawRequest(app.url, request), 400, 3, /^an HTTP\/1\.1 request must carry a Host header$/);
+    }
+  });
+
   it('an unparseable Content-Type answers 415 with code 3 INVALID_ARGUMENT', async () => {
     const response = await app.request('POST', '/management/v1/orgs', { token, rawBody: '{"name":"Typed"}', headers: { 'content-type': ';;;' } });
     assertRefusal(response, 415, 3, /Unsupported Media Type/);

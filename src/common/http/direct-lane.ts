@@ -3,6 +3,7 @@ import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http
 import { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { httpErrorStatus } from '../errors/error.filter.js';
 import { DirectExchange, DirectRoutes, JSON_CONTENT_TYPE, ServedRoute } from './direct-routes.js';
+import { refusedWithoutHost } from './http-refusals.js';
 import { parseJsonBody } from './json-body-parser.js';
 import { HeaderValue, rawHeader } from './raw-header.js';
 
@@ -32,6 +33,7 @@ export class DirectLane {
   serverFactory(): FastifyServerFactory {
     return (fastifyHandler, options) => {
       const server: Server = createServer((options.http ?? {}) as object, (request, response) => {
+        if (refusedWithoutHost(request, response)) return;
         if (!this.take(request, response)) fastifyHandler(request, response);
       });
       // what Fastify sets on a server of its own

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { STATUS_CODES } from 'node:http';
+import { IncomingMessage, STATUS_CODES, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { DomainError } from '../errors/domain-error.js';
 import { statusOf } from '../errors/error-status.js';
@@ -68,4 +68,28 @@ function clientRefusal(error: ClientError): DomainError {
 function responseUnderWay(socket: Socket): boolean {
   // node keeps the response in progress on a connection here (its own clientError answer checks it too)
   return (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+}
+
+/**
+ * node's own check of an HTTP/1.1 request without `Host` (`requireHostHeader`) answers an empty
+ * 400 that no handler sees; it is turned off (app.factory.ts) and such a request refused here, in
+ * the one error shape, before the direct lane or Fastify. Returns whether it was refused.
+ */
+export function refusedWithoutHost(request: IncomingMessage, response: ServerResponse): boolean {
+  if (request.httpVersion !== '1.1' || hasHost(request.rawHeaders)) return false;
+  const { httpStatus, body } = statusOf(fromHttpStatus(400, 'an HTTP/1.1 request must carry a Host header'));
+  const json = JSON.stringify(body);
+  response.writeHead(httpStatus, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+    'x-request-id': nextRequestId(),
+    connection: 'close',
+  });
+  response.end(json);
+  return true;
+}
+
+function hasHost(rawHeaders: string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].length === 4 && rawHeaders[i].toLowerCase() === 'host') return true;
+  return false;
 }
