@@ -13,6 +13,7 @@ import { GrpcServiceError } from '../errors/error.filter.js';
 import { internalError, translateError } from '../errors/error-translation.js';
 import { GrpcMethodEntry, GrpcMethodTable } from '../grpc/grpc-method-table.js';
 import { encodeStatusDetails } from '../grpc/status-details.js';
+import { UndecodableMessage } from '../grpc/undecodable-message.js';
 import { GrpcWebContentType, GrpcWebStatus, decodeTextBody, malformed, readFrames } from './grpc-web-protocol.js';
 
 /** What a gRPC-web call answers: the response messages (binary) and the status for the trailers. */
@@ -121,11 +122,15 @@ export class GrpcWebDoor implements CustomTransportStrategy {
     if (frames[0].compressed) {
       throw new DomainError(ErrorKind.Unimplemented, undefined, 'compressed gRPC-web messages are not supported; send them uncompressed (grpc-encoding identity)');
     }
+    let decoded: unknown;
     try {
-      return method.decodeRequest(frames[0].payload);
+      decoded = method.decodeRequest(frames[0].payload);
     } catch (error) {
       throw malformed(`the message is not a valid ${method.requestType}: ${(error as Error).message}`);
     }
+    // refused here, with the token checked first (see call), rather than after the guard as on gRPC
+    if (decoded instanceof UndecodableMessage) throw malformed(`the message is not a valid ${method.requestType}: ${decoded.reason}`);
+    return decoded;
   }
 }
 
