@@ -3,6 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { FastifyBaseLogger, LogController } from 'fastify';
 import { nextRequestId } from './common/ids/request-id.js';
 import { AppModule } from './app.module.js';
+import { Authenticator } from './common/auth/authenticator.service.js';
 import { BusConnections } from './common/bus/bus-connections.service.js';
 import { AppConfig } from './common/config/app-config.js';
 import { GrpcWebDoor } from './common/grpc-web/grpc-web.door.js';
@@ -13,6 +14,7 @@ import { serviceDefinition } from './common/grpc/service-definition.js';
 import { installCors } from './common/http/cors.js';
 import { DirectLane } from './common/http/direct-lane.js';
 import { DirectRoutes } from './common/http/direct-routes.js';
+import { EarlyAdmission } from './common/http/early-admission.js';
 import { MAX_HEADER_BYTES, answerClientError, answerFrameworkError } from './common/http/http-refusals.js';
 import { BODY_LIMIT_BYTES, installJsonBodyParser } from './common/http/json-body-parser.js';
 import { RouteTable } from './common/http/route-table.js';
@@ -60,6 +62,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     void reply.header('x-request-id', request.id);
     done();
   });
+  const earlyAdmission = new EarlyAdmission();
+  earlyAdmission.install(fastify);
   directRoutes.install(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, routes), adapter, {
     bodyParser: false,
@@ -72,6 +76,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const busRequests = app.get(BusConnections).requestServer;
   if (busRequests) app.connectMicroservice({ strategy: busRequests }, { inheritAppConfig: true });
   await app.init();
+  earlyAdmission.collect(app);
+  grpcWeb.authenticateWith(app.get(Authenticator));
   directRoutes.collect(app);
   // requests logged one by one are logged by Fastify: they all go its way
   if (!requestLogging) directLane.openOn(fastify);

@@ -165,6 +165,20 @@ describe('API requests over NATS', { skip: missingBroker('nats-server') }, () =>
     }
   });
 
+  it('a bad request without a valid token answers 16: the request is checked only after the caller (SPEC §5)', async () => {
+    const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    const nats = await connectNats({ servers: broker.url });
+    try {
+      for (const metadata of ['{}', `{"authorization":"Bearer ${owner.slice(0, -4)}AAAA"}`]) {
+        const reply = (await nats.request(`${MGMT}.AddOrg`, `{"metadata":${metadata},"request":{"name":"Deep","extra":${deep}}}`, { timeout: 5000 })).json<any>();
+        assert.equal(reply.err?.code, 16, JSON.stringify(reply));
+      }
+    } finally {
+      await nats.close();
+    }
+    assertBusError(await bus.call(`${ADMIN}.AddSecondFactorToLoginPolicy`, ['not', 'an', 'object'], {}), 16);
+  });
+
   it('AddOrg with a control character in the name answers code 3 naming the field', async () => {
     for (const name of ['AC\u0000ME', 'AC\u001bME']) {
       const result = await bus.call(`${MGMT}.AddOrg`, { name }, { token: owner });

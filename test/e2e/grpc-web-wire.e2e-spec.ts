@@ -204,6 +204,28 @@ describe('gRPC-web door on the wire (hand-built frames)', () => {
     assert.deepEqual(list.body.result, ['SECOND_FACTOR_TYPE_OTP', 'SECOND_FACTOR_TYPE_U2F', 'SECOND_FACTOR_TYPE_OTP_EMAIL', 'SECOND_FACTOR_TYPE_OTP_SMS']);
   });
 
+  it('a malformed message without a token, or with a forged one, answers UNAUTHENTICATED (16), not INVALID_ARGUMENT (SPEC §5)', async () => {
+    const path = `${ADMIN}/AddSecondFactorToLoginPolicy`;
+    const binary = 'application/grpc-web+proto';
+    const noProtobuf = dataFrame(Buffer.from([0x0a, 0x05, 0x01]));
+    assertFailure(await post(path, binary, noProtobuf), binary, 16, 'auth header missing');
+    assertFailure(await post(path, binary, Buffer.from([0, 0, 0])), binary, 16, 'auth header missing');
+    assertFailure(await post(path, 'application/grpc-web-text', 'AAAA!AAA'), 'application/grpc-web-text', 16, 'auth header missing');
+    assertFailure(await post(path, binary, noProtobuf, { authorization: `Bearer ${token.slice(0, -4)}AAAA` }), binary, 16, 'Errors.Token.Invalid');
+    // with a valid token the same message is the caller's mistake
+    assertFailure(await post(path, binary, noProtobuf, auth()), binary, 3, 'malformed gRPC-web request');
+  });
+
+  it('a POST of another content type to a method without a token answers 401, with a token 415', async () => {
+    const path = `${ADMIN}/AddSecondFactorToLoginPolicy`;
+    const without = await post(path, 'application/json', '{"type": ');
+    assert.equal(without.status, 401, without.text);
+    assert.equal(JSON.parse(without.text).code, 16);
+    const withToken = await post(path, 'application/json', '{"type": ', auth());
+    assert.equal(withToken.status, 415, withToken.text);
+    assert.equal(JSON.parse(withToken.text).code, 3);
+  });
+
   it('protobuf nested 10,000 groups deep (an unknown field) answers INVALID_ARGUMENT (3), not INTERNAL', async () => {
     // field 15 as a start-group tag, 10,000 times, then as many end-group tags
     const deep = Buffer.concat([Buffer.alloc(10_000, (15 << 3) | 3), Buffer.alloc(10_000, (15 << 3) | 4)]);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ChannelCredentials, loadPackageDefinition } from '@grpc/grpc-js';
+import { ChannelCredentials, Client, Metadata, loadPackageDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { after, before, describe, it } from 'node:test';
 import { RFC3339_MS, assertErrorDetail } from '../support/assertions.js';
@@ -19,6 +19,19 @@ function assertGrpcError(result: GrpcResult, code: number, id?: string): void {
 function ok<T = any>(result: GrpcResult<T>): T {
   assert.equal(result.ok, true, JSON.stringify(result));
   return (result as { ok: true; response: T }).response;
+}
+
+/** Sends `bytes` as the request message of `path` as they are (no client would send them) and reads the status. */
+function rawUnaryCall(address: string, path: string, bytes: Buffer, token?: string): Promise<{ code: number; details: string }> {
+  const client = new Client(address, ChannelCredentials.createInsecure());
+  const metadata = new Metadata();
+  if (token) metadata.set('authorization', `Bearer ${token}`);
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(path, (value: Buffer) => value, (value: Buffer) => value, bytes, metadata, (error) => {
+      client.close();
+      resolve({ code: error?.code ?? 0, details: error?.details ?? '' });
+    });
+  });
 }
 
 describe('gRPC door', () => {
@@ -209,6 +222,23 @@ describe('gRPC door', () => {
       assertGrpcError(await admin.call('GetLoginPolicy', {}, { token: orgOwner }), 7, 'AUTH-5mWD2');
       assertGrpcError(await mgmt.call('GetLoginPolicy', {}, { token: orgOwner, orgId: '43' }), 7, 'AUTH-5mWD2');
       assertGrpcError(await mgmt.call('GetLoginPolicy', {}, { token }), 3);
+    });
+
+    it('a message that cannot be decoded → 16 without a valid token, 3 (not 13) with one: the caller first (SPEC §5)', async () => {
+      const noProtobuf = Buffer.from([0x0a, 0x05, 0x01]);
+      const deep = Buffer.concat([Buffer.alloc(10_000, (15 << 3) | 3), Buffer.alloc(10_000, (15 << 3) | 4)]);
+      const add = '/zitadel.admin.v1.AdminService/AddSecondFactorToLoginPolicy';
+      for (const bytes of [noProtobuf, deep]) {
+        const missing = await rawUnaryCall(app.grpcAddress, add, bytes);
+        assert.equal(missing.code, 16, JSON.stringify(missing));
+        assert.equal(missing.details, 'auth header missing');
+        assert.equal((await rawUnaryCall(app.grpcAddress, add, bytes, 'not.a.jwt')).code, 16);
+        const withToken = await rawUnaryCall(app.grpcAddress, add, bytes, token);
+        assert.equal(withToken.code, 3, JSON.stringify(withToken));
+        assert.match(withToken.details, /^malformed gRPC request: the message is not a valid AddSecondFactorToLoginPolicyRequest: /);
+      }
+      // a public method's undecodable message is the caller's mistake too, not an internal error
+      assert.equal((await rawUnaryCall(app.grpcAddress, '/grpc.health.v1.Health/Check', deep)).code, 3);
     });
   });
 

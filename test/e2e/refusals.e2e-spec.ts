@@ -56,7 +56,8 @@ describe('refusals of the HTTP layers (node, Fastify, the body parser) answer in
     const cases = [
       'GARBAGE\r\n\r\n',
       'GET /debug/healthz HTTP/1.1\r\nHo st: test\r\n\r\n',
-      `POST ${ADD} HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\nabc\r\n`,
+      // malformed chunks are met only once the body is read, after authentication (SPEC §5): so with a token
+      `POST ${ADD} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer ${token}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\nabc\r\n`,
       `POST ${ADD} HTTP/1.1\r\nHost: test\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n`,
     ];
     for (const request of cases) {

@@ -38,6 +38,8 @@ export class AccessGuard implements CanActivate {
       throw permissionDenied();
     }
     const carrier = callerCarrier(context);
+    // admitted before its body was read (early-admission.ts), by the same declaration
+    if (carrier.admitted() !== undefined) return true;
     const admitted = this.access.admit(required, carrier.credentials());
     return admitted instanceof Promise ? admitted.then((done) => attach(carrier, done)) : attach(carrier, admitted);
   }

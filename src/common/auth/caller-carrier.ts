@@ -21,6 +21,8 @@ const admittedBy = new WeakMap<object, Admitted>();
 export interface CallerCarrier {
   credentials(): Credentials;
   attach(admitted: Admitted): void;
+  /** Who was admitted already: an HTTP request is admitted before its body is read (early-admission.ts). */
+  admitted(): Admitted | undefined;
 }
 
 export function callerCarrier(context: ExecutionContext): CallerCarrier {
@@ -29,7 +31,18 @@ export function callerCarrier(context: ExecutionContext): CallerCarrier {
   return {
     credentials: () => credentialsFrom(header),
     attach: (admitted) => admittedBy.set(key, admitted),
+    admitted: () => admittedBy.get(key),
   };
+}
+
+/** Keeps who was admitted for an HTTP request (Fastify's request object) before Nest sees it. */
+export function attachToHttpRequest(request: HttpRequestLike, admitted: Admitted): void {
+  admittedBy.set(request, admitted);
+}
+
+/** Who was admitted for an HTTP request, if anyone was yet. */
+export function admittedToHttpRequest(request: HttpRequestLike): Admitted | undefined {
+  return admittedBy.get(request);
 }
 
 /**
@@ -49,7 +62,7 @@ function requestKey(context: ExecutionContext): object {
 }
 
 /** The values of a metadata key as a header value: one text, or every text when the key came more than once. */
-function metadataValue(values: (string | Buffer)[]): HeaderValue {
+export function metadataValue(values: (string | Buffer)[]): HeaderValue {
   if (values.length <= 1) return values.length === 0 ? undefined : String(values[0]);
   return values.map(String);
 }

@@ -4,7 +4,7 @@ import { ErrorKind } from '../errors/error-kind.js';
 import { sendErrorStatus } from '../errors/error.filter.js';
 import { BODY_LIMIT_BYTES } from '../http/json-body-parser.js';
 import { GrpcMethodTable } from '../grpc/grpc-method-table.js';
-import { GrpcWebDoor, GrpcWebOutcome } from './grpc-web.door.js';
+import { GrpcWebDoor, GrpcWebOutcome, metadataOf } from './grpc-web.door.js';
 import { GrpcWebContentType, grpcWebContentType, responseBody } from './grpc-web-protocol.js';
 
 /**
@@ -35,6 +35,8 @@ export function installGrpcWebRoutes(fastify: FastifyInstance, door: GrpcWebDoor
       scope.post(method.path, async (request, reply) => {
         const contentType = grpcWebContentType(request.headers['content-type']);
         if (!contentType) {
+          // SPEC §5: a caller without a valid token hears 401 before anything about its request
+          await door.authenticate(metadataOf(request.raw.rawHeaders));
           const message = `${method.path} is a gRPC-web method: send Content-Type application/grpc-web+proto or application/grpc-web-text`;
           throw new DomainError(ErrorKind.InvalidArgument, undefined, message, [], 415);
         }

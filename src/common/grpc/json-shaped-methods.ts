@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { fromProtoObject, toProtoObject } from './json-shapes.js';
+import { UndecodableMessage } from './undecodable-message.js';
 import { SERVICE_PROTO_FILES, loadProtoRoot } from './proto-files.js';
 
 /** A message of a package definition (proto-loader lists every message type beside the services). */
@@ -47,7 +48,7 @@ export function useJsonShapes(definition: Record<string, unknown>): void {
       useRoot(method.requestType, requestType);
       useRoot(method.responseType, responseType);
       method.requestSerialize = (value) => encode(requestType, value);
-      method.requestDeserialize = (bytes) => fromProtoObject(requestType, decode(requestType, bytes));
+      method.requestDeserialize = (bytes) => decodeRequest(requestType, bytes);
       method.responseSerialize = (value) => encode(responseType, toProtoObject(responseType, value));
       method.responseDeserialize = (bytes) => decode(responseType, bytes);
     }
@@ -62,6 +63,17 @@ function useRoot(message: MessageDefinition, type: protobuf.Type): void {
 function encode(type: protobuf.Type, value: unknown): Buffer {
   const bytes = type.encode(type.fromObject(value as Record<string, unknown>)).finish();
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** A request in the REST shape; one that cannot be decoded is refused after the guard (undecodable-message.ts). */
+function decodeRequest(type: protobuf.Type, bytes: Buffer): unknown {
+  let decoded: unknown;
+  try {
+    decoded = decode(type, bytes);
+  } catch (error) {
+    return new UndecodableMessage(type.name, (error as Error).message);
+  }
+  return fromProtoObject(type, decoded);
 }
 
 function decode(type: protobuf.Type, bytes: Buffer): unknown {

@@ -2,6 +2,7 @@ import { nextRequestId } from '../ids/request-id.js';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { httpErrorStatus } from '../errors/error.filter.js';
+import { Admitted } from '../auth/access-policy.service.js';
 import { DirectExchange, DirectRoutes, JSON_CONTENT_TYPE, ServedRoute } from './direct-routes.js';
 import { refusedWithoutHost } from './http-refusals.js';
 import { parseJsonBody } from './json-body-parser.js';
@@ -66,30 +67,42 @@ export class DirectLane {
     // a repeated Content-Length (an array) is no number: left to Fastify and node's parser
     if (length !== undefined && !(Number(length) <= LANE_BODY_LIMIT_BYTES)) return false;
     this.served++;
+    const exchange = new LaneExchange(this.routes, request, response, params);
+    // SPEC §5's order: 401 and 403 are decided on the headers, before the body is read
+    // (answered without reading it, node discards the unread body)
+    let admitted: Admitted | Promise<Admitted>;
+    try {
+      admitted = this.routes.admit(route, exchange);
+    } catch (error) {
+      exchange.fail(error);
+      return true;
+    }
     if (length === undefined || length === '0' || request.method === 'GET') {
       // Fastify does not read the body of a GET, nor wait for an empty one
       request.resume();
-      this.serve(route, request, response, undefined, params);
+      if (admitted instanceof Promise) admitted.then((done) => this.routes.invoke(route, done, exchange), (error: unknown) => exchange.fail(error));
+      else this.routes.invoke(route, admitted, exchange);
       return true;
     }
+    if (admitted instanceof Promise) admitted.then((done) => this.readThenInvoke(route, done, request, exchange), (error: unknown) => exchange.fail(error));
+    else this.readThenInvoke(route, admitted, request, exchange);
+    return true;
+  }
+
+  private readThenInvoke(route: ServedRoute, admitted: Admitted, request: IncomingMessage, exchange: LaneExchange): void {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      let body: unknown;
       try {
-        body = parseJsonBody(text);
+        exchange.body = parseJsonBody(text);
       } catch (error) {
-        new LaneExchange(this.routes, request, response, undefined, params).fail(error);
+        exchange.fail(error);
         return;
       }
-      this.serve(route, request, response, body, params, text);
+      exchange.bodyText = text;
+      this.routes.invoke(route, admitted, exchange);
     });
-    return true;
-  }
-
-  private serve(route: ServedRoute, request: IncomingMessage, response: ServerResponse, body: unknown, params: Record<string, string> | undefined, bodyText?: string): void {
-    this.routes.serve(route, new LaneExchange(this.routes, request, response, body, params, bodyText));
   }
 }
 
@@ -97,13 +110,15 @@ export class DirectLane {
 class LaneExchange implements DirectExchange {
   private readonly requestId = nextRequestId();
 
+  /** Set once the body is read, after the request was admitted. */
+  body: unknown = undefined;
+  bodyText: string | undefined = undefined;
+
   constructor(
     private readonly routes: DirectRoutes,
     private readonly request: IncomingMessage,
     private readonly response: ServerResponse,
-    readonly body: unknown,
     private readonly params: Record<string, string> | undefined,
-    readonly bodyText?: string,
   ) {}
 
   header(name: string): HeaderValue {

@@ -1,17 +1,18 @@
 import { ArgumentMetadata, INestApplication, Logger, PipeTransform, RequestMethod, SetMetadata, Type } from '@nestjs/common';
-import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { HTTP_CODE_METADATA, METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccessPolicy, Admitted } from '../auth/access-policy.service.js';
 import { accessDeclaration } from '../auth/access.guard.js';
-import { callerOf, credentialsFrom, targetOrgOf } from '../auth/caller-carrier.js';
+import { admittedToHttpRequest, callerOf, credentialsFrom, targetOrgOf } from '../auth/caller-carrier.js';
 import { RequiredPermission } from '../auth/route-access.decorator.js';
 import { answerHttpError } from '../errors/error.filter.js';
 import { bodyObject, declaresRules } from '../validation/request-body.js';
 import { RequestValidationPipe } from '../validation/request-validation.pipe.js';
 import { ValidatedBodyMemo } from '../validation/validated-body-memo.js';
 import { HeaderValue, rawHeader } from './raw-header.js';
+import { routeKeys } from './route-keys.js';
 
 const DIRECT_ROUTE_KEY = 'http:direct-route';
 /** What Fastify sends with a JSON-serialized object. */
@@ -82,7 +83,11 @@ export class DirectRoutes {
       const route = this.routes.size > 0 ? this.routes.get(`${request.method} ${request.routeOptions.url}`) : undefined;
       if (!route) return done();
       // answered here: Nest's handler for this route does not run
-      this.serve(route, fastifyExchange(this.logger, request, reply));
+      const exchange = fastifyExchange(this.logger, request, reply);
+      // admitted in onRequest, before the body was read (early-admission.ts)
+      const admitted = admittedToHttpRequest(request);
+      if (admitted !== undefined) this.invoke(route, admitted, exchange);
+      else this.serve(route, exchange);
     });
   }
 
@@ -136,9 +141,10 @@ export class DirectRoutes {
     this.logger.debug(`served directly: ${[...this.routes.keys()].join(', ')}`);
   }
 
+  /** Admits, then invokes: for an exchange whose body, if any, is already read. */
   serve(route: ServedRoute, exchange: DirectExchange): void {
     try {
-      const admitted = (this.access as AccessPolicy).admit(route.required, credentialsFrom((name) => exchange.header(name)));
+      const admitted = this.admit(route, exchange);
       if (admitted instanceof Promise) admitted.then((done) => this.invoke(route, done, exchange), (error: unknown) => exchange.fail(error));
       else this.invoke(route, admitted, exchange);
     } catch (error) {
@@ -146,7 +152,16 @@ export class DirectRoutes {
     }
   }
 
-  private invoke(route: ServedRoute, admitted: Admitted, exchange: DirectExchange): void {
+  /**
+   * The access rule of SPEC §5 (401, then 403) from the request's headers alone, so that it can be
+   * decided before the body is read. Synchronous when the token was verified before; throws the refusal.
+   */
+  admit(route: ServedRoute, exchange: Pick<DirectExchange, 'header'>): Admitted | Promise<Admitted> {
+    return (this.access as AccessPolicy).admit(route.required, credentialsFrom((name) => exchange.header(name)));
+  }
+
+  /** Runs the handler for a caller `admit` let in; the body, if any, must be read by now. */
+  invoke(route: ServedRoute, admitted: Admitted, exchange: DirectExchange): void {
     try {
       const args = this.argumentsAtOnce(route, admitted, exchange);
       if (args !== undefined) {
@@ -285,17 +300,4 @@ function argumentsOf(controller: Type, method: string, where: string): Argument[
 function statusOf(handler: Function): number {
   const declared = Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined;
   return declared ?? (Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST ? 201 : 200);
-}
-
-/** `METHOD /path` of each path the handler is routed at, as Fastify knows the route. */
-function routeKeys(controller: Type, handler: Function): string[] {
-  const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-  const list = (value: unknown) => (Array.isArray(value) ? (value as string[]) : [String(value ?? '')]);
-  const keys: string[] = [];
-  for (const base of list(Reflect.getMetadata(PATH_METADATA, controller))) {
-    for (const path of list(Reflect.getMetadata(PATH_METADATA, handler))) {
-      keys.push(`${method} /${[base, path].join('/').split('/').filter(Boolean).join('/')}`);
-    }
-  }
-  return keys;
 }

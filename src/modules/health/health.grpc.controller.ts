@@ -1,8 +1,9 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { GrpcMethod } from '@nestjs/microservices';
 import { Observable, from, map } from 'rxjs';
 import { Public } from '../../common/auth/route-access.decorator.js';
+import { UndecodableMessageRefusal } from '../../common/grpc/undecodable-message.js';
 import { ReadinessService } from './readiness.service.js';
 
 type ServingStatus = 'SERVING' | 'NOT_SERVING';
@@ -11,6 +12,7 @@ type ServingStatus = 'SERVING' | 'NOT_SERVING';
 @Public()
 @ApiExcludeController()
 @Controller()
+@UseInterceptors(UndecodableMessageRefusal)
 export class HealthGrpcController {
   constructor(private readonly readiness: ReadinessService) {}
 
