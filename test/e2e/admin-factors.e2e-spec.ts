@@ -234,6 +234,7 @@ for (const database of DATABASES) {
     for (const [field, value] of [
       ['defaultRedirectUri', 'not a uri'],
       ['defaultRedirectUri', '/relative/path'],
+      ['defaultRedirectUri', 'https://console.example.com/\ud800'],
       ['passwordCheckLifetime', '10h'],
       ['passwordCheckLifetime', 3600],
       ['passwordCheckLifetime', '1.5s'],

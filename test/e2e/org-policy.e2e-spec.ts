@@ -227,6 +227,17 @@ for (const database of DATABASES) {
       assert.equal(other.status, 200, JSON.stringify(other.body));
     });
 
+    it('AddOrg refuses a name with an unpaired surrogate (it has no UTF-8 form) and keeps one with a surrogate pair', async () => {
+      for (const name of ['\ud800', 'AC\udc00ME', 'ACME \ud83d']) {
+        const response = await app.request('POST', '/management/v1/orgs', { token: owner, body: { name } });
+        assertInvalidArgument(response, 'name', 'invalid AddOrgRequest.Name: value must be well-formed Unicode text');
+      }
+      const paired = await app.request('POST', '/management/v1/orgs', { token: owner, body: { name: 'ACME \ud83d\ude00' } });
+      assert.equal(paired.status, 200, JSON.stringify(paired.body));
+      const read = await app.request('GET', `/admin/v1/orgs/${paired.body.id}`, { token: owner });
+      assert.equal(read.body.org.name, 'ACME \ud83d\ude00');
+    });
+
     it('ListOrgs pages through active orgs, oldest first', async () => {
       const all = await app.request('POST', '/admin/v1/orgs/_search', { token: owner });
       assert.equal(all.status, 200);

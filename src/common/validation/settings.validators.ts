@@ -26,10 +26,10 @@ export const IsProtoDuration = rule(
   'value must be a duration in whole seconds, like "64800s"',
 );
 
-/** Empty, or an absolute URI (with a scheme). */
+/** Empty, or an absolute URI (with a scheme), of well-formed text (see IsWellFormedText). */
 export const IsAbsoluteUriOrEmpty = rule(
   'isAbsoluteUriOrEmpty',
-  (value) => typeof value === 'string' && (value === '' || (value.length <= 2048 && isAbsoluteUri(value))),
+  (value) => typeof value === 'string' && (value === '' || (value.length <= 2048 && isWellFormed(value) && isAbsoluteUri(value))),
   'value must be an absolute URI (with a scheme, at most 2048 characters)',
 );
 
@@ -53,6 +53,18 @@ export const HasNoControlCharacters = rule(
   (value) => typeof value === 'string' && !/\p{Cc}/u.test(value),
   'value must not contain control characters (U+0000-U+001F, U+007F-U+009F)',
 );
+
+/**
+ * A string that is well-formed Unicode: no unpaired surrogate (`"\ud800"` in JSON). Such a string
+ * has no UTF-8 form: the database would store U+FFFD in its place, so what is read back would not be
+ * what the event says was written.
+ */
+export const IsWellFormedText = rule('isWellFormedText', (value) => typeof value === 'string' && isWellFormed(value), 'value must be well-formed Unicode text (no unpaired surrogate)');
+
+function isWellFormed(value: string): boolean {
+  // with the u flag a surrogate pair is one code point; only an unpaired half is of category Cs
+  return !/\p{Cs}/u.test(value);
+}
 
 /** A uint64 as JSON allows it (number or decimal string), optionally at most `max`. */
 export function IsProtoUint(max = Number.MAX_SAFE_INTEGER) {

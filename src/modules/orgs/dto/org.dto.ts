@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsOptional, ValidateNested } from 'class-validator';
 import { ListDetails, ObjectDetails } from '../../../common/proto/object.dto.js';
 import { ListQuery } from '../../../common/proto/list-query.dto.js';
-import { HasNoControlCharacters, IsTrimmedLength } from '../../../common/validation/settings.validators.js';
+import { HasNoControlCharacters, IsTrimmedLength, IsWellFormedText } from '../../../common/validation/settings.validators.js';
 
 export const ORG_STATES = ['ORG_STATE_UNSPECIFIED', 'ORG_STATE_ACTIVE', 'ORG_STATE_INACTIVE', 'ORG_STATE_REMOVED'];
 
@@ -24,10 +24,11 @@ export class Org {
 
 /** Creates an org. */
 export class AddOrgRequest {
-  /** 1 to 200 characters (surrounding spaces are not counted), no control characters (U+0000-U+001F, U+007F-U+009F). */
+  /** 1 to 200 characters (surrounding spaces are not counted), no control characters (U+0000-U+001F, U+007F-U+009F), well-formed Unicode. */
   @ApiProperty({ example: 'ACME', minLength: 1, maxLength: 200 })
   @IsTrimmedLength(1, 200)
   @HasNoControlCharacters()
+  @IsWellFormedText()
   name: string;
 }
 
