@@ -1,7 +1,7 @@
 import { ArgumentMetadata, INestApplication, Logger, PipeTransform, RequestMethod, SetMetadata, Type } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccessPolicy, Admitted } from '../auth/access-policy.service.js';
 import { accessDeclaration } from '../auth/access.guard.js';
@@ -11,6 +11,7 @@ import { answerHttpError } from '../errors/error.filter.js';
 import { bodyObject, declaresRules } from '../validation/request-body.js';
 import { RequestValidationPipe } from '../validation/request-validation.pipe.js';
 import { ValidatedBodyMemo } from '../validation/validated-body-memo.js';
+import { controllerHandlers } from './controller-handlers.js';
 import { HeaderValue, rawHeader } from './raw-header.js';
 import { routeKeys } from './route-keys.js';
 
@@ -117,25 +118,17 @@ export class DirectRoutes {
   collect(app: INestApplication): void {
     this.access = app.get(AccessPolicy);
     const reflector = app.get(Reflector);
-    const scanner = app.get(MetadataScanner);
-    for (const wrapper of app.get(DiscoveryService).getControllers()) {
-      const instance = wrapper.instance as object | undefined;
-      if (!instance || !wrapper.metatype) continue;
-      const controller = wrapper.metatype as Type;
-      const prototype = Object.getPrototypeOf(instance) as Record<string, (...args: unknown[]) => unknown>;
-      for (const name of scanner.getAllMethodNames(prototype)) {
-        const handler = prototype[name];
-        if (!reflector.get<boolean>(DIRECT_ROUTE_KEY, handler)) continue;
-        const where = `${controller.name}.${name}`;
-        const required = accessDeclaration(reflector, handler, controller);
-        if (!required || required === 'public') throw new Error(`${where}: a direct route must declare its permission`);
-        const args = argumentsOf(controller, name, where);
-        const route: ServedRoute = { instance, handler, required, args, status: statusOf(handler) };
-        for (const key of routeKeys(controller, handler)) {
-          this.routes.set(key, route);
-          const [method, path] = key.split(' ');
-          if (path.includes('/:')) this.parameterised.push({ method, segments: path.split('/'), route });
-        }
+    for (const { controller, instance, name, handler } of controllerHandlers(app)) {
+      if (!reflector.get<boolean>(DIRECT_ROUTE_KEY, handler)) continue;
+      const where = `${controller.name}.${name}`;
+      const required = accessDeclaration(reflector, handler, controller);
+      if (!required || required === 'public') throw new Error(`${where}: a direct route must declare its permission`);
+      const args = argumentsOf(controller, name, where);
+      const route: ServedRoute = { instance, handler, required, args, status: statusOf(handler) };
+      for (const key of routeKeys(controller, handler)) {
+        this.routes.set(key, route);
+        const [method, path] = key.split(' ');
+        if (path.includes('/:')) this.parameterised.push({ method, segments: path.split('/'), route });
       }
     }
     this.logger.debug(`served directly: ${[...this.routes.keys()].join(', ')}`);

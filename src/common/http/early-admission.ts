@@ -1,12 +1,13 @@
-import { INestApplication, Logger, Type } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { METHOD_METADATA } from '@nestjs/common/constants.js';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import { FastifyInstance } from 'fastify';
 import { AccessPolicy, Admitted } from '../auth/access-policy.service.js';
 import { accessDeclaration } from '../auth/access.guard.js';
 import { attachToHttpRequest, credentialsFrom } from '../auth/caller-carrier.js';
 import { RequiredPermission } from '../auth/route-access.decorator.js';
 import { answerHttpError } from '../errors/error.filter.js';
+import { controllerHandlers } from './controller-handlers.js';
 import { rawHeader } from './raw-header.js';
 import { routeKeys } from './route-keys.js';
 
@@ -49,20 +50,12 @@ export class EarlyAdmission {
   collect(app: INestApplication): void {
     this.access = app.get(AccessPolicy);
     const reflector = app.get(Reflector);
-    const scanner = app.get(MetadataScanner);
-    for (const wrapper of app.get(DiscoveryService).getControllers()) {
-      const instance = wrapper.instance as object | undefined;
-      if (!instance || !wrapper.metatype) continue;
-      const controller = wrapper.metatype as Type;
-      const prototype = Object.getPrototypeOf(instance) as Record<string, Function>;
-      for (const name of scanner.getAllMethodNames(prototype)) {
-        const handler = prototype[name];
-        // gRPC and bus handlers have no HTTP method
-        if (Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
-        const declared = accessDeclaration(reflector, handler, controller);
-        if (declared === undefined || declared === 'public') continue;
-        for (const key of routeKeys(controller, handler)) this.required.set(key, declared);
-      }
+    for (const { controller, handler } of controllerHandlers(app)) {
+      // gRPC and bus handlers have no HTTP method
+      if (Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
+      const declared = accessDeclaration(reflector, handler, controller);
+      if (declared === undefined || declared === 'public') continue;
+      for (const key of routeKeys(controller, handler)) this.required.set(key, declared);
     }
   }
 }
