@@ -3,7 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { FastifyBaseLogger, LogController } from 'fastify';
 import { nextRequestId } from './common/ids/request-id.js';
 import { AppModule } from './app.module.js';
-import { Authenticator } from './common/auth/authenticator.service.js';
+import { AccessPolicy } from './common/auth/access-policy.service.js';
 import { BusConnections } from './common/bus/bus-connections.service.js';
 import { AppConfig } from './common/config/app-config.js';
 import { GrpcWebDoor } from './common/grpc-web/grpc-web.door.js';
@@ -12,6 +12,7 @@ import { GrpcMethodTable } from './common/grpc/grpc-method-table.js';
 import { GRPC_HOST, grpcOptions } from './common/grpc/grpc-options.js';
 import { serviceDefinition } from './common/grpc/service-definition.js';
 import { installCors } from './common/http/cors.js';
+import { ConnectionCap } from './common/http/connection-cap.js';
 import { DirectLane } from './common/http/direct-lane.js';
 import { DirectRoutes } from './common/http/direct-routes.js';
 import { EarlyAdmission } from './common/http/early-admission.js';
@@ -23,6 +24,9 @@ import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
 import { assertPortFree, portInUseOr } from './common/startup/port-in-use.js';
 import { setupSwagger } from './swagger.js';
+
+/** How often node checks open HTTP requests against the headers and request timeouts. */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
 
 /**
  * Builds and initialises the service for `config` (not yet listening). Used by `main.ts`, by the
@@ -38,8 +42,16 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     genReqId: nextRequestId,
     bodyLimit: BODY_LIMIT_BYTES,
-    // a missing Host is refused by the server factory, in the error shape (node's own answer has no body)
-    http: { maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false },
+    // a request whose whole body is not in by then is answered 408 (http-refusals.ts) and its connection closed
+    requestTimeout: config.limits.requestTimeoutMs,
+    http: {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      // a missing Host is refused by the server factory, in the error shape (node's own answer has no body)
+      requireHostHeader: false,
+      headersTimeout: config.limits.headersTimeoutMs,
+      // how often node looks for requests past those times (its default, 30 s, would let them run that much longer)
+      connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+    },
     // refusals of Fastify's router and of node's parser, in the one error shape too
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
@@ -53,6 +65,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const routes = new RouteTable();
   const fastify = adapter.getInstance();
+  const connectionCap = new ConnectionCap(config.limits.maxConnections);
+  connectionCap.apply(fastify.server, 'HTTP_PORT');
   fastify.addHook('onRoute', (route) => routes.add(route.url, route.method));
   installJsonBodyParser(fastify);
   installCors(fastify, config.corsOrigins);
@@ -71,17 +85,19 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     abortOnError: false,
   });
   setupSwagger(app);
-  if (config.grpcPort > 0) app.connectMicroservice(grpcOptions(config), { inheritAppConfig: true });
+  if (config.grpcPort > 0) app.connectMicroservice(grpcOptions(config, connectionCap), { inheritAppConfig: true });
   app.connectMicroservice({ strategy: grpcWeb }, { inheritAppConfig: true });
   const busRequests = app.get(BusConnections).requestServer;
   if (busRequests) app.connectMicroservice({ strategy: busRequests }, { inheritAppConfig: true });
   await app.init();
   earlyAdmission.collect(app);
-  grpcWeb.authenticateWith(app.get(Authenticator));
+  grpcWeb.authenticateWith(app.get(AccessPolicy));
   directRoutes.collect(app);
   // requests logged one by one are logged by Fastify: they all go its way
   if (!requestLogging) directLane.openOn(fastify);
-  app.get(MetricsService).counterOf('http_direct_lane_requests_total', 'HTTP requests answered on the direct lane, before Fastify', () => directLane.served);
+  const metrics = app.get(MetricsService);
+  metrics.counterOf('http_direct_lane_requests_total', 'HTTP requests answered on the direct lane, before Fastify', () => directLane.served);
+  metrics.counterOf('connections_dropped_total', 'Connections closed as they came because MAX_CONNECTIONS were open (HTTP and gRPC ports)', () => connectionCap.dropped);
   return app;
 }
 

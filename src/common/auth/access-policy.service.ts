@@ -5,6 +5,7 @@ import { ErrorKind } from '../errors/error-kind.js';
 import { HeaderValue } from '../http/raw-header.js';
 import { AuthContext } from './auth-context.js';
 import { Authenticator } from './authenticator.service.js';
+import { CallerRateLimit } from './caller-rate-limit.service.js';
 import { ORG_HEADER, RequiredPermission } from './route-access.decorator.js';
 
 export const PERMISSION_DENIED_ID = 'AUTH-5mWD2';
@@ -12,10 +13,15 @@ export const PERMISSION_DENIED_MESSAGE = 'No matching permissions found';
 
 export const permissionDenied = () => new DomainError(ErrorKind.PermissionDenied, PERMISSION_DENIED_ID, PERMISSION_DENIED_MESSAGE);
 
-/** What a request brings to be let in: its `authorization` value (every value, when it came more than once) and `x-zitadel-orgid`. */
+/**
+ * What a request brings to be let in: its `authorization` value (every value, when it came more
+ * than once), `x-zitadel-orgid`, and where it came from (read only when the rate limit needs it).
+ */
 export interface Credentials {
   authorization: HeaderValue;
   orgHeader: string | undefined;
+  /** The client's address (HTTP, gRPC), or the door's name where there is none (the bus). */
+  address: () => string;
 }
 
 /** Who was let in, and for an org-scoped operation, into which org. */
@@ -28,15 +34,42 @@ export interface Admitted {
  * The access rule of every door, in the order of SPEC §5: authenticate (401), then the permission
  * on the instance or in the target org (403). Whether that org exists (404) is answered by the
  * core, in the same statement that reads (or the transaction that changes) the org's data.
+ * Between the two, the rate limit (429): a verified caller's own, else its address's.
  */
 @Injectable()
 export class AccessPolicy {
-  constructor(private readonly authenticator: Authenticator) {}
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly limit: CallerRateLimit,
+  ) {}
 
   /** Synchronous when the token was verified before, so the hot path waits for nothing. */
   admit(required: RequiredPermission, credentials: Credentials): Admitted | Promise<Admitted> {
-    const caller = this.authenticator.authenticate(credentials.authorization);
+    const caller = this.authenticate(credentials);
     return caller instanceof AuthContext ? this.permit(required, credentials, caller) : caller.then((verified) => this.permit(required, credentials, verified));
+  }
+
+  /** The verified caller, its request counted; throws (or rejects with) the 401, or the 429 of a caller or address over its limit. */
+  authenticate(credentials: Credentials): AuthContext | Promise<AuthContext> {
+    let caller: AuthContext | Promise<AuthContext>;
+    try {
+      caller = this.authenticator.authenticate(credentials.authorization, () => this.limit.checkAddress(credentials.address()));
+    } catch (error) {
+      throw this.limit.failed(credentials.address(), error);
+    }
+    if (caller instanceof AuthContext) {
+      this.limit.charge(caller);
+      return caller;
+    }
+    return caller.then(
+      (verified) => {
+        this.limit.charge(verified);
+        return verified;
+      },
+      (error: unknown) => {
+        throw this.limit.failed(credentials.address(), error);
+      },
+    );
   }
 
   private permit(required: RequiredPermission, credentials: Credentials, caller: AuthContext): Admitted {

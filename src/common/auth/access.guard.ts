@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AccessPolicy, Admitted, permissionDenied } from './access-policy.service.js';
-import { CallerCarrier, callerCarrier } from './caller-carrier.js';
+import { assertBeforeDeadline } from '../grpc/deadline.js';
+import { CallerCarrier, callerCarrier, rpcCall } from './caller-carrier.js';
 import { PERMISSION_KEY, PUBLIC_KEY, RequiredPermission } from './route-access.decorator.js';
 
 /** What a handler declares: `public`, the permission it requires, or nothing (refused). */
@@ -40,8 +41,15 @@ export class AccessGuard implements CanActivate {
     const carrier = callerCarrier(context);
     // admitted before its body was read (early-admission.ts), by the same declaration
     if (carrier.admitted() !== undefined) return true;
+    // a gRPC or gRPC-web call whose caller stopped waiting starts no work
+    const call = context.getType() === 'rpc' ? rpcCall(context) : undefined;
+    assertBeforeDeadline(call);
     const admitted = this.access.admit(required, carrier.credentials());
-    return admitted instanceof Promise ? admitted.then((done) => attach(carrier, done)) : attach(carrier, admitted);
+    if (!(admitted instanceof Promise)) return attach(carrier, admitted);
+    return admitted.then((done) => {
+      assertBeforeDeadline(call);
+      return attach(carrier, done);
+    });
   }
 
   private declaration(context: ExecutionContext): AccessDeclaration {

@@ -31,16 +31,19 @@ export class Authenticator {
   /**
    * The caller; synchronously when the token was verified before (the hot path), else once it is
    * verified. The cache holds only values that passed every check below, compared whole, so a hit
-   * needs none of them again.
+   * needs none of them again. `beforeVerifying` runs (and may throw) before a value not seen before is verified.
    */
-  authenticate(authorization: HeaderValue): AuthContext | Promise<AuthContext> {
+  authenticate(authorization: HeaderValue, beforeVerifying?: () => void): AuthContext | Promise<AuthContext> {
     if (typeof authorization !== 'string') {
       // sent more than once: which one the caller meant is ambiguous (a proxy may have checked another), so none counts
       if (authorization !== undefined) throw invalidToken();
       throw authHeaderMissing();
     }
     if (authorization.trim() === '') throw authHeaderMissing();
-    return this.verified.get(authorization, Date.now()) ?? this.verify(authorization);
+    const known = this.verified.get(authorization, Date.now());
+    if (known !== undefined) return known;
+    beforeVerifying?.();
+    return this.verify(authorization);
   }
 
   private async verify(authorization: string): Promise<AuthContext> {

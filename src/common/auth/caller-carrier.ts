@@ -11,8 +11,19 @@ interface MetadataLike {
 
 /** Fastify's request, around node's. */
 interface HttpRequestLike {
-  raw: { rawHeaders: string[] };
+  raw: { rawHeaders: string[]; socket: { remoteAddress?: string } };
 }
+
+/** What a gRPC handler gets as its third argument (grpc-js's call; the gRPC-web door passes one of its own). */
+export interface RpcCallLike {
+  /** `address:port` */
+  getPeer(): string;
+  /** When the caller stops waiting (`grpc-timeout`), as a Date or epoch ms; Infinity when never. */
+  getDeadline(): Date | number;
+}
+
+/** The address of a request that arrived on the bus, which has none: they share one rate-limit budget. */
+export const BUS_ADDRESS = 'bus';
 
 // what the guard established, per request object (HTTP request, or the call's metadata)
 const admittedBy = new WeakMap<object, Admitted>();
@@ -27,9 +38,11 @@ export interface CallerCarrier {
 
 export function callerCarrier(context: ExecutionContext): CallerCarrier {
   const key = requestKey(context);
-  const header = isRpc(context) ? (name: string) => metadataValue((key as MetadataLike).get(name)) : (name: string) => rawHeader((key as HttpRequestLike).raw.rawHeaders, name);
+  const rpc = isRpc(context);
+  const header = rpc ? (name: string) => metadataValue((key as MetadataLike).get(name)) : (name: string) => rawHeader((key as HttpRequestLike).raw.rawHeaders, name);
+  const address = rpc ? () => rpcAddress(rpcCall(context)) : () => httpAddress((key as HttpRequestLike).raw);
   return {
-    credentials: () => credentialsFrom(header),
+    credentials: () => credentialsFrom(header, address),
     attach: (admitted) => admittedBy.set(key, admitted),
     admitted: () => admittedBy.get(key),
   };
@@ -50,8 +63,26 @@ export function admittedToHttpRequest(request: HttpRequestLike): Admitted | unde
  * with every value of a repeated name: a repeated `authorization` is refused by authentication; a
  * repeated org header is joined, as node joins it on HTTP, and so names no org.
  */
-export function credentialsFrom(header: (name: string) => HeaderValue): Credentials {
-  return { authorization: header('authorization'), orgHeader: joinedHeader(header(ORG_HEADER))?.trim() || undefined };
+export function credentialsFrom(header: (name: string) => HeaderValue, address: () => string): Credentials {
+  return { authorization: header('authorization'), orgHeader: joinedHeader(header(ORG_HEADER))?.trim() || undefined, address };
+}
+
+/** The client address of an HTTP request (node's request or socket). */
+export function httpAddress(request: { socket: { remoteAddress?: string } }): string {
+  return request.socket.remoteAddress ?? 'unknown';
+}
+
+/** The call of a gRPC (or gRPC-web) handler; undefined on the bus. */
+export function rpcCall(context: ExecutionContext): RpcCallLike | undefined {
+  const call = context.getArgByIndex<Partial<RpcCallLike> | undefined>(2);
+  return typeof call?.getPeer === 'function' && typeof call.getDeadline === 'function' ? (call as RpcCallLike) : undefined;
+}
+
+/** The client address of a gRPC call (its peer without the port), or BUS_ADDRESS for a bus request. */
+function rpcAddress(call: RpcCallLike | undefined): string {
+  if (call === undefined) return BUS_ADDRESS;
+  const peer = call.getPeer();
+  return peer.replace(/:\d+$/, '') || peer;
 }
 
 const isRpc = (context: ExecutionContext) => context.getType() === 'rpc';

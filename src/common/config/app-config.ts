@@ -26,6 +26,23 @@ export type BusConfig =
       requestQueue: string;
     };
 
+/** How many requests one caller may make (see rate-limiter.ts); undefined when turned off. */
+export interface RateLimitConfig {
+  perSecond: number;
+  burst: number;
+}
+
+/** What keeps one caller or one slow client from taking the service from the others. */
+export interface AbuseLimits {
+  rate: RateLimitConfig | undefined;
+  /** An HTTP request's line and headers must arrive within this time, ... */
+  headersTimeoutMs: number;
+  /** ... and the whole request, body included, within this one. */
+  requestTimeoutMs: number;
+  /** Open connections per port (HTTP, gRPC); more are closed as they come. */
+  maxConnections: number;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -52,6 +69,7 @@ export class AppConfig {
   /** How long start-up waits for another process's migration lock before it gives up. */
   readonly migrationLockWaitMs: number;
   readonly logLevel: LogLevel;
+  readonly limits: AbuseLimits;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);

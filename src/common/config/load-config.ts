@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { parseRolePermissions } from '../auth/role-permissions.js';
-import { ActiveBusTransport, AppConfig, AuthConfig, BUS_TRANSPORTS, BusConfig, BusTransport, DatabaseConfig, LOG_LEVELS, LogLevel } from './app-config.js';
+import { AbuseLimits, ActiveBusTransport, AppConfig, AuthConfig, BUS_TRANSPORTS, BusConfig, BusTransport, DatabaseConfig, LOG_LEVELS, LogLevel } from './app-config.js';
 import { ConfigError } from './config-error.js';
 
 export type Environment = Record<string, string | undefined>;
@@ -36,6 +36,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     migrationsRun: boolean(read, 'MIGRATIONS_RUN', true),
     migrationLockWaitMs: integer(read, 'MIGRATIONS_LOCK_WAIT_SECONDS', 120, 1, 86_400) * 1000,
     logLevel: oneOf<LogLevel>(read, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    limits: limits(read),
   });
 }
 
@@ -144,6 +145,24 @@ function corsOrigins(raw: string | undefined): string[] {
     }
   }
   return origins;
+}
+
+/** Defaults a console, a Terraform run or a migration script never meets (README, Reliability and security). */
+function limits(read: Reader): AbuseLimits {
+  const perSecond = integer(read, 'RATE_LIMIT_PER_SECOND', 1000, 0, 10_000_000);
+  const burst = integer(read, 'RATE_LIMIT_BURST', Math.max(2000, perSecond), 1, 100_000_000);
+  if (perSecond === 0 && read('RATE_LIMIT_BURST') !== undefined) throw new ConfigError('RATE_LIMIT_BURST needs RATE_LIMIT_PER_SECOND above 0 (0 turns the rate limit off)');
+  const headersTimeoutMs = integer(read, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 3600) * 1000;
+  const requestTimeoutMs = integer(read, 'HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1, 3600) * 1000;
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`HTTP_HEADERS_TIMEOUT_SECONDS (${headersTimeoutMs / 1000}) must not be more than HTTP_REQUEST_TIMEOUT_SECONDS (${requestTimeoutMs / 1000}): the headers are part of the request`);
+  }
+  return {
+    rate: perSecond === 0 ? undefined : { perSecond, burst },
+    headersTimeoutMs,
+    requestTimeoutMs,
+    maxConnections: integer(read, 'MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+  };
 }
 
 /** Where each transport's broker is by default, and the URL schemes it accepts. */

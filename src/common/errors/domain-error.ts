@@ -1,5 +1,5 @@
 import { ErrorKind } from './error-kind.js';
-import { ErrorDetail, FieldViolation, badRequestDetail, zitadelDetail } from './error-detail.js';
+import { ErrorDetail, FieldViolation, badRequestDetail, retryInfoDetail, zitadelDetail } from './error-detail.js';
 
 /**
  * The only error the core and the doors throw on purpose. It carries a kind (which decides the
@@ -25,5 +25,20 @@ export class DomainError extends Error {
 
   static invalidArgument(message: string, violations: FieldViolation[]): DomainError {
     return new DomainError(ErrorKind.InvalidArgument, undefined, message, [badRequestDetail(violations)]);
+  }
+}
+
+/**
+ * A refusal that says when to try again: REST sends `Retry-After`, gRPC a `retry-after` trailer,
+ * and every door a `google.rpc.RetryInfo` detail (the bus has no headers).
+ */
+export class RetryLaterError extends DomainError {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    /** Whole seconds, at least 1. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(kind, undefined, message, [retryInfoDetail(retryAfterSeconds)]);
   }
 }

@@ -21,7 +21,13 @@ export interface RequestInfoDetail {
   servingData: string;
 }
 
-export type ErrorDetail = ZitadelErrorDetail | BadRequestDetail | RequestInfoDetail;
+/** How long to wait before trying again, as protobuf's JSON writes a Duration (`"3s"`). */
+export interface RetryInfoDetail {
+  '@type': 'type.googleapis.com/google.rpc.RetryInfo';
+  retryDelay: string;
+}
+
+export type ErrorDetail = ZitadelErrorDetail | BadRequestDetail | RequestInfoDetail | RetryInfoDetail;
 
 export function zitadelDetail(id: string, message: string): ZitadelErrorDetail {
   return { '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail', id, message };
@@ -37,4 +43,8 @@ export function requestInfoDetail(requestId: string): RequestInfoDetail {
     requestId,
     servingData: 'quote this id when reporting the error; the cause is in the service log',
   };
+}
+
+export function retryInfoDetail(seconds: number): RetryInfoDetail {
+  return { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${seconds}s` };
 }

@@ -1,4 +1,4 @@
-import { DomainError } from './domain-error.js';
+import { DomainError, RetryLaterError } from './domain-error.js';
 import { ErrorDetail } from './error-detail.js';
 import { ErrorKind, grpcCodeOf, httpStatusOf } from './error-kind.js';
 
@@ -13,6 +13,8 @@ export interface ErrorStatus {
   kind: ErrorKind;
   httpStatus: number;
   body: ErrorBody;
+  /** Sent as `Retry-After` (REST, gRPC-web) or a `retry-after` trailer (gRPC), when the refusal says when to try again. */
+  retryAfterSeconds?: number;
 }
 
 export function statusOf(error: DomainError): ErrorStatus {
@@ -20,5 +22,6 @@ export function statusOf(error: DomainError): ErrorStatus {
     kind: error.kind,
     httpStatus: error.httpStatus ?? httpStatusOf(error.kind),
     body: { code: grpcCodeOf(error.kind), message: error.wireMessage, details: error.details },
+    retryAfterSeconds: error instanceof RetryLaterError ? error.retryAfterSeconds : undefined,
   };
 }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Observable, throwError } from 'rxjs';
 import { BusMetadata } from '../bus/bus-metadata.js';
 import { encodeStatusDetails } from '../grpc/status-details.js';
+import { bodyStillComing } from '../http/body-still-coming.js';
 import { RouteTable } from '../http/route-table.js';
 import { DomainError } from './domain-error.js';
 import { ErrorKind } from './error-kind.js';
@@ -19,13 +20,18 @@ export interface GrpcServiceError {
   metadata: Metadata;
 }
 
+/** The trailer a gRPC refusal that says when to try again carries (the gRPC-web door sends it as the `Retry-After` header too). */
+export const RETRY_AFTER_TRAILER = 'retry-after';
+
 /** An error as an HTTP answer: the status, and `{code, message, details}` as JSON. */
 export function sendErrorStatus(reply: FastifyReply, status: ErrorStatus): void {
+  if (status.retryAfterSeconds !== undefined) void reply.header('retry-after', String(status.retryAfterSeconds));
   void reply.status(status.httpStatus).header('content-type', 'application/json; charset=utf-8').send(status.body);
 }
 
 /** Any failure of an HTTP request, answered in the one error shape (and logged when it is not the caller's fault). */
 export function answerHttpError(logger: Logger, exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  if (bodyStillComing(request.raw)) void reply.header('connection', 'close');
   sendErrorStatus(reply, httpErrorStatus(logger, exception, `${request.method} ${request.url}`, request.id));
 }
 
@@ -77,9 +83,10 @@ export class ErrorFilter implements ExceptionFilter {
       const { body } = this.logged(statusOf(error), exception, `bus request ${context.pattern}`, correlationId);
       return throwError(() => body);
     }
-    const { body } = this.logged(statusOf(error), exception, 'an RPC call', correlationId);
+    const { body, retryAfterSeconds } = this.logged(statusOf(error), exception, 'an RPC call', correlationId);
     const metadata = new Metadata();
     metadata.set('grpc-status-details-bin', encodeStatusDetails(body.code, body.message, body.details));
+    if (retryAfterSeconds !== undefined) metadata.set(RETRY_AFTER_TRAILER, String(retryAfterSeconds));
     const failure: GrpcServiceError = { code: body.code, details: body.message, metadata };
     return throwError(() => failure);
   }

@@ -90,6 +90,8 @@ export interface GrpcWebStatus {
   message: string;
   /** `google.rpc.Status` in binary, for a failure. */
   details?: Buffer;
+  /** For a refusal that says when to try again: the `retry-after` header and trailer. */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -103,6 +105,7 @@ export function responseBody(messages: Buffer[], status: GrpcWebStatus, text: bo
     ['grpc-message', percentEncode(status.message)],
   ];
   if (status.details) trailers.push(['grpc-status-details-bin', status.details.toString('base64').replace(/=+$/, '')]);
+  if (status.retryAfterSeconds !== undefined) trailers.push(['retry-after', String(status.retryAfterSeconds)]);
   const block = Buffer.from(trailers.map(([name, value]) => `${name}:${value}\r\n`).join(''), 'latin1');
   const body = Buffer.concat([...messages.map((message) => frame(0, message)), frame(TRAILER_FLAG, block)]);
   return text ? Buffer.from(body.toString('base64'), 'latin1') : body;
@@ -115,4 +118,17 @@ function percentEncode(message: string): string {
     encoded += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return encoded;
+}
+
+const TIMEOUT_UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000_001 };
+
+/**
+ * The deadline (epoch ms) a `grpc-timeout` header sets, counted from `now`: up to 8 digits and a
+ * unit (H, M, S, m, u, n), as gRPC writes it. Infinity without one; undefined when it is malformed.
+ */
+export function deadlineOf(timeout: string | undefined, now: number): number | undefined {
+  if (timeout === undefined) return Infinity;
+  const match = /^(\d{1,8})([HMSmun])$/.exec(timeout);
+  if (!match) return undefined;
+  return now + Math.floor(Number(match[1]) * TIMEOUT_UNIT_MS[match[2]]);
 }

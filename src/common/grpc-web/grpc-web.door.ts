@@ -3,18 +3,20 @@ import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Transport, TransportId } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { isObservable, lastValueFrom, of, toArray } from 'rxjs';
-import { Authenticator } from '../auth/authenticator.service.js';
-import { metadataValue } from '../auth/caller-carrier.js';
+import { AccessPolicy } from '../auth/access-policy.service.js';
+import { RpcCallLike, credentialsFrom, metadataValue } from '../auth/caller-carrier.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorKind } from '../errors/error-kind.js';
 import { ErrorStatus, statusOf } from '../errors/error-status.js';
 import { errorTrace } from '../errors/error-text.js';
-import { GrpcServiceError } from '../errors/error.filter.js';
+import { GrpcServiceError, RETRY_AFTER_TRAILER } from '../errors/error.filter.js';
+import { rawHeader } from '../http/raw-header.js';
 import { internalError, translateError } from '../errors/error-translation.js';
 import { GrpcMethodEntry, GrpcMethodTable } from '../grpc/grpc-method-table.js';
 import { encodeStatusDetails } from '../grpc/status-details.js';
 import { UndecodableMessage } from '../grpc/undecodable-message.js';
-import { GrpcWebContentType, GrpcWebStatus, decodeTextBody, malformed, readFrames } from './grpc-web-protocol.js';
+import { withinDeadline } from '../grpc/deadline.js';
+import { GrpcWebContentType, GrpcWebStatus, deadlineOf, decodeTextBody, malformed, readFrames } from './grpc-web-protocol.js';
 
 /** What a gRPC-web call answers: the response messages (binary) and the status for the trailers. */
 export interface GrpcWebOutcome {
@@ -22,8 +24,33 @@ export interface GrpcWebOutcome {
   status: GrpcWebStatus;
 }
 
-/** Request headers that describe the HTTP exchange, not the call: never handed on as metadata. */
-const HTTP_ONLY_HEADERS = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'content-type', 'content-length', 'accept-encoding']);
+/** Request headers that describe the HTTP exchange or the call itself (its deadline), not metadata: never handed on as metadata. */
+const HTTP_ONLY_HEADERS = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'content-type', 'content-length', 'accept-encoding', 'grpc-timeout']);
+
+/** What a gRPC-web handler gets as its call, like grpc-js's: where it came from and when its caller stops waiting. */
+class GrpcWebCall implements RpcCallLike {
+  constructor(
+    private readonly address: string,
+    readonly deadline: number,
+  ) {}
+
+  getPeer(): string {
+    return this.address;
+  }
+
+  getDeadline(): number {
+    return this.deadline;
+  }
+}
+
+/** The call's deadline from its `grpc-timeout` header: Infinity without one, undefined when it is malformed. */
+function callDeadline(rawHeaders: readonly string[]): number | undefined {
+  const timeout = rawHeader(rawHeaders as string[], 'grpc-timeout');
+  return typeof timeout === 'string' || timeout === undefined ? deadlineOf(timeout, Date.now()) : undefined;
+}
+
+const malformedTimeout = () => new DomainError(ErrorKind.InvalidArgument, undefined, 'grpc-timeout must be one value of up to 8 digits and a unit (H, M, S, m, u or n), like 500m');
+
 
 /**
  * The gRPC-web door. As a Nest transport strategy it receives the same handlers as the gRPC
@@ -36,7 +63,7 @@ export class GrpcWebDoor implements CustomTransportStrategy {
   readonly transportId: TransportId = Transport.GRPC;
   private readonly logger = new Logger('GrpcWeb');
   private readonly handlers = new Map<string, MessageHandler>();
-  private authenticator?: Authenticator;
+  private access?: AccessPolicy;
 
   constructor(readonly methods: GrpcMethodTable) {}
 
@@ -52,9 +79,12 @@ export class GrpcWebDoor implements CustomTransportStrategy {
 
   close(): void {}
 
-  /** Answers one call of `method`; never throws (every failure becomes a status). */
-  /** `rawHeaders` is node's raw list of the request's headers, so that a repeated header reaches the handler as repeated metadata. */
-  async call(method: GrpcMethodEntry, contentType: GrpcWebContentType, body: Buffer, rawHeaders: readonly string[]): Promise<GrpcWebOutcome> {
+  /**
+   * Answers one call of `method`; never throws (every failure becomes a status). `rawHeaders` is
+   * node's raw list of the request's headers, so that a repeated header reaches the handler as
+   * repeated metadata; `address` is the client's.
+   */
+  async call(method: GrpcMethodEntry, contentType: GrpcWebContentType, body: Buffer, rawHeaders: readonly string[], address: string): Promise<GrpcWebOutcome> {
     try {
       const handler = this.handlers.get(`${method.service}/${method.method}`);
       if (!handler || method.requestStream) {
@@ -64,15 +94,25 @@ export class GrpcWebDoor implements CustomTransportStrategy {
         throw new DomainError(ErrorKind.Unimplemented, undefined, `the gRPC-web ${contentType.codec} codec is not supported; send application/grpc-web+proto or application/grpc-web-text`);
       }
       const metadata = metadataOf(rawHeaders);
+      const deadline = callDeadline(rawHeaders);
+      if (deadline === undefined) {
+        await this.authenticate(metadata, address);
+        throw malformedTimeout();
+      }
+      const call = new GrpcWebCall(address, deadline);
       let request: unknown;
       try {
         request = this.decodeRequest(method, contentType.text ? decodeTextBody(body) : body);
       } catch (malformed) {
-        await this.authenticate(metadata);
+        await this.authenticate(metadata, address);
         throw malformed;
       }
-      const result: unknown = await handler(request, metadata);
-      const values = await lastValueFrom((isObservable(result) ? result : of(result)).pipe(toArray()));
+      const answered = (async () => {
+        // as the gRPC server calls it: (request, metadata, call)
+        const result: unknown = await (handler as (...args: unknown[]) => Promise<unknown>)(request, metadata, call);
+        return lastValueFrom((isObservable(result) ? result : of(result)).pipe(toArray()));
+      })();
+      const values = await withinDeadline(answered, call.deadline);
       const responses = method.responseStream ? values : values.slice(-1);
       return { messages: responses.map((value) => method.encodeResponse(value)), status: { code: 0, message: '' } };
     } catch (error) {
@@ -80,28 +120,35 @@ export class GrpcWebDoor implements CustomTransportStrategy {
     }
   }
 
-  /** Called once the application is initialised: the Authenticator is one of its providers. */
-  authenticateWith(authenticator: Authenticator): void {
-    this.authenticator = authenticator;
+  /** Called once the application is initialised: the AccessPolicy is one of its providers. */
+  authenticateWith(access: AccessPolicy): void {
+    this.access = access;
   }
 
   /**
-   * Throws the 401 (UNAUTHENTICATED) of a call without a valid token. The guard authenticates every
-   * call; this is for a call refused before its handler (a malformed or mistyped message), so that
-   * the refusal follows SPEC §5's order (401 before 400) without verifying a valid token twice.
+   * Throws the 401 (UNAUTHENTICATED) of a call without a valid token, or the 429 of a caller over
+   * its rate limit. The guard authenticates every call; this is for a call refused before its
+   * handler (a malformed or mistyped message), so that the refusal follows SPEC §5's order (401
+   * before 400) without verifying a valid token twice.
    */
-  async authenticate(metadata: Metadata): Promise<void> {
-    await (this.authenticator as Authenticator).authenticate(metadataValue(metadata.get('authorization')));
+  async authenticate(metadata: Metadata, address: string): Promise<void> {
+    await (this.access as AccessPolicy).authenticate(credentialsFrom((name) => metadataValue(metadata.get(name)), () => address));
   }
 
   /** The status of a failure: handler failures come from the error filter; the rest is mapped here the same way. */
   failure(error: unknown, path: string): GrpcWebStatus {
     if (isGrpcServiceError(error)) {
       const [details] = error.metadata.get('grpc-status-details-bin');
-      return { code: error.code, message: error.details, details: Buffer.isBuffer(details) ? details : undefined };
+      const [retryAfter] = error.metadata.get(RETRY_AFTER_TRAILER);
+      return {
+        code: error.code,
+        message: error.details,
+        details: Buffer.isBuffer(details) ? details : undefined,
+        retryAfterSeconds: retryAfter === undefined ? undefined : Number(retryAfter),
+      };
     }
-    const { body } = this.errorStatus(error, path);
-    return { code: body.code, message: body.message, details: encodeStatusDetails(body.code, body.message, body.details) };
+    const { body, retryAfterSeconds } = this.errorStatus(error, path);
+    return { code: body.code, message: body.message, details: encodeStatusDetails(body.code, body.message, body.details), retryAfterSeconds };
   }
 
   /** A failure outside the handlers (framing, decoding, HTTP) in the one error shape; an unexpected one is logged. */

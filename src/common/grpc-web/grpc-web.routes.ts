@@ -1,4 +1,5 @@
 import { FastifyInstance, FastifyReply } from 'fastify';
+import { httpAddress } from '../auth/caller-carrier.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorKind } from '../errors/error-kind.js';
 import { sendErrorStatus } from '../errors/error.filter.js';
@@ -36,18 +37,19 @@ export function installGrpcWebRoutes(fastify: FastifyInstance, door: GrpcWebDoor
         const contentType = grpcWebContentType(request.headers['content-type']);
         if (!contentType) {
           // SPEC §5: a caller without a valid token hears 401 before anything about its request
-          await door.authenticate(metadataOf(request.raw.rawHeaders));
+          await door.authenticate(metadataOf(request.raw.rawHeaders), httpAddress(request.raw));
           const message = `${method.path} is a gRPC-web method: send Content-Type application/grpc-web+proto or application/grpc-web-text`;
           throw new DomainError(ErrorKind.InvalidArgument, undefined, message, [], 415);
         }
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        send(reply, contentType, await door.call(method, contentType, body, request.raw.rawHeaders));
+        send(reply, contentType, await door.call(method, contentType, body, request.raw.rawHeaders, httpAddress(request.raw)));
       });
     }
   });
 }
 
 function send(reply: FastifyReply, contentType: GrpcWebContentType, outcome: GrpcWebOutcome): void {
+  if (outcome.status.retryAfterSeconds !== undefined) void reply.header('retry-after', String(outcome.status.retryAfterSeconds));
   void reply.status(200).header('content-type', contentType.mediaType).send(responseBody(outcome.messages, outcome.status, contentType.text));
 }
 

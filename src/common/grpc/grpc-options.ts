@@ -2,6 +2,9 @@ import type { Server } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { GrpcOptions, Transport } from '@nestjs/microservices';
 import { AppConfig } from '../config/app-config.js';
+import { ConnectionCap } from '../http/connection-cap.js';
+import { BODY_LIMIT_BYTES } from '../http/json-body-parser.js';
+import { http2ServersOf } from './http2-servers.js';
 import { addLazyReflection } from './lazy-reflection.js';
 import { SERVICE_PACKAGES } from './proto-files.js';
 import { keepRepeatedAuthorization } from './repeated-authorization.js';
@@ -15,16 +18,19 @@ export const GRPC_HOST = '0.0.0.0';
  * plus server reflection (its index built on the first reflection call). Health is a regular handler (grpc.health.v1).
  * Nest loads the definition once the server is bound, before it adds the services.
  */
-export function grpcOptions(config: AppConfig): GrpcOptions {
+export function grpcOptions(config: AppConfig, connectionCap: ConnectionCap): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {
       url: `${GRPC_HOST}:${config.grpcPort}`,
       package: SERVICE_PACKAGES,
       packageDefinition: serviceDefinition(),
+      // a request message may be as large as a REST body; a larger one is refused with RESOURCE_EXHAUSTED before it is decoded
+      maxReceiveMessageLength: BODY_LIMIT_BYTES,
       onLoadPackageDefinition: (definition, server) => {
         addLazyReflection(definition as PackageDefinition, server as Server);
         keepRepeatedAuthorization(server as Server);
+        for (const http2 of http2ServersOf(server as Server, 'the gRPC door cannot cap its connections')) connectionCap.apply(http2, 'GRPC_PORT');
       },
     },
   };

@@ -1,6 +1,6 @@
 import type { Server } from '@grpc/grpc-js';
-import type { Http2Server } from 'node:http2';
 import { rawHeader } from '../http/raw-header.js';
+import { http2ServersOf } from './http2-servers.js';
 
 /**
  * Makes a repeated `authorization` visible to the gRPC handlers. Node's HTTP/2 server treats
@@ -8,15 +8,10 @@ import { rawHeader } from '../http/raw-header.js';
  * so a call carrying a valid token and then a forged one would be judged by the first alone.
  * Its raw header list still has both: a listener that runs before grpc-js's puts them back as a
  * list, which grpc-js turns into two metadata values, which authentication refuses (as on every
- * other door). grpc-js offers no hook on its HTTP/2 servers, so they are taken from its
- * `http2Servers` field, once the server is bound; start-up fails loudly if that field changes.
+ * other door). Added once the server is bound (see http2-servers.ts).
  */
 export function keepRepeatedAuthorization(server: Server): void {
-  const http2Servers = (server as unknown as { http2Servers?: unknown }).http2Servers;
-  if (!(http2Servers instanceof Map) || http2Servers.size === 0) {
-    throw new Error('@grpc/grpc-js keeps its HTTP/2 servers elsewhere than before: the gRPC door cannot refuse a repeated authorization header');
-  }
-  for (const http2 of http2Servers.keys() as Iterable<Http2Server>) http2.prependListener('stream', restoreRepeatedAuthorization);
+  for (const http2 of http2ServersOf(server, 'the gRPC door cannot refuse a repeated authorization header')) http2.prependListener('stream', restoreRepeatedAuthorization);
 }
 
 function restoreRepeatedAuthorization(_stream: unknown, headers: Record<string, unknown>, _flags: number, rawHeaders: string[]): void {

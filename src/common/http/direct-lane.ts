@@ -3,7 +3,9 @@ import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http
 import { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { httpErrorStatus } from '../errors/error.filter.js';
 import { Admitted } from '../auth/access-policy.service.js';
+import { httpAddress } from '../auth/caller-carrier.js';
 import { DirectExchange, DirectRoutes, JSON_CONTENT_TYPE, ServedRoute } from './direct-routes.js';
+import { bodyStillComing } from './body-still-coming.js';
 import { refusedWithoutHost } from './http-refusals.js';
 import { parseJsonBody } from './json-body-parser.js';
 import { HeaderValue, rawHeader } from './raw-header.js';
@@ -125,6 +127,10 @@ class LaneExchange implements DirectExchange {
     return headerOf(this.request, name);
   }
 
+  address(): string {
+    return httpAddress(this.request);
+  }
+
   param(name: string): string | undefined {
     return this.params?.[name];
   }
@@ -136,6 +142,8 @@ class LaneExchange implements DirectExchange {
 
   fail(error: unknown): void {
     const status = httpErrorStatus(this.routes.logger, error, `${this.request.method} ${this.request.url}`, this.requestId);
+    if (status.retryAfterSeconds !== undefined) this.response.setHeader('retry-after', String(status.retryAfterSeconds));
+    if (bodyStillComing(this.request)) this.response.setHeader('connection', 'close');
     this.answer(status.httpStatus, JSON.stringify(status.body));
   }
 }

@@ -5,7 +5,7 @@ import { Reflector } from '@nestjs/core';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccessPolicy, Admitted } from '../auth/access-policy.service.js';
 import { accessDeclaration } from '../auth/access.guard.js';
-import { admittedToHttpRequest, callerOf, credentialsFrom, targetOrgOf } from '../auth/caller-carrier.js';
+import { admittedToHttpRequest, callerOf, credentialsFrom, httpAddress, targetOrgOf } from '../auth/caller-carrier.js';
 import { RequiredPermission } from '../auth/route-access.decorator.js';
 import { answerHttpError } from '../errors/error.filter.js';
 import { bodyObject, declaresRules } from '../validation/request-body.js';
@@ -56,6 +56,8 @@ export interface ServedRoute {
 export interface DirectExchange {
   /** A request header; every value when the request repeats it. */
   header(name: string): HeaderValue;
+  /** The client's address. */
+  address(): string;
   readonly body: unknown;
   /** The body's text as it came, when the exchange read it itself (the lane does; Fastify parses its own). */
   readonly bodyText?: string;
@@ -149,8 +151,8 @@ export class DirectRoutes {
    * The access rule of SPEC §5 (401, then 403) from the request's headers alone, so that it can be
    * decided before the body is read. Synchronous when the token was verified before; throws the refusal.
    */
-  admit(route: ServedRoute, exchange: Pick<DirectExchange, 'header'>): Admitted | Promise<Admitted> {
-    return (this.access as AccessPolicy).admit(route.required, credentialsFrom((name) => exchange.header(name)));
+  admit(route: ServedRoute, exchange: Pick<DirectExchange, 'header' | 'address'>): Admitted | Promise<Admitted> {
+    return (this.access as AccessPolicy).admit(route.required, credentialsFrom((name) => exchange.header(name), () => exchange.address()));
   }
 
   /** Runs the handler for a caller `admit` let in; the body, if any, must be read by now. */
@@ -255,6 +257,7 @@ const VALIDATION = new RequestValidationPipe();
 function fastifyExchange(logger: Logger, request: FastifyRequest, reply: FastifyReply): DirectExchange {
   return {
     header: (name) => rawHeader(request.raw.rawHeaders, name),
+    address: () => httpAddress(request.raw),
     body: request.body,
     param: (name) => (request.params as Record<string, string> | undefined)?.[name],
     answer: (status, json) => void reply.code(status).type(JSON_CONTENT_TYPE).send(json),

@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { FastifyInstance } from 'fastify';
 import { AccessPolicy, Admitted } from '../auth/access-policy.service.js';
 import { accessDeclaration } from '../auth/access.guard.js';
-import { attachToHttpRequest, credentialsFrom } from '../auth/caller-carrier.js';
+import { attachToHttpRequest, credentialsFrom, httpAddress } from '../auth/caller-carrier.js';
 import { RequiredPermission } from '../auth/route-access.decorator.js';
 import { answerHttpError } from '../errors/error.filter.js';
 import { controllerHandlers } from './controller-handlers.js';
@@ -37,7 +37,7 @@ export class EarlyAdmission {
       };
       let admitted: Admitted | Promise<Admitted>;
       try {
-        admitted = (this.access as AccessPolicy).admit(required, credentialsFrom((name) => rawHeader(request.raw.rawHeaders, name)));
+        admitted = (this.access as AccessPolicy).admit(required, credentialsFrom((name) => rawHeader(request.raw.rawHeaders, name), () => httpAddress(request.raw)));
       } catch (error) {
         return fail(error);
       }
