@@ -24,6 +24,15 @@ describe('configuration', () => {
     assert.equal(config.logLevel, 'info');
     assert.equal(config.instanceId, undefined);
     assert.deepEqual(config.corsOrigins, []);
+    assert.deepEqual(config.limits, { rate: { perSecond: 1000, burst: 2000 }, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 10_000 });
+  });
+
+  it('reads the abuse limits; RATE_LIMIT_PER_SECOND=0 turns the rate limit off', () => {
+    const limits = loadConfig({ RATE_LIMIT_PER_SECOND: '50', RATE_LIMIT_BURST: '80', HTTP_HEADERS_TIMEOUT_SECONDS: '5', HTTP_REQUEST_TIMEOUT_SECONDS: '5', MAX_CONNECTIONS: '100' }).limits;
+    assert.deepEqual(limits, { rate: { perSecond: 50, burst: 80 }, headersTimeoutMs: 5000, requestTimeoutMs: 5000, maxConnections: 100 });
+    assert.equal(loadConfig({ RATE_LIMIT_PER_SECOND: '0' }).limits.rate, undefined);
+    // a burst below the rate would refuse callers that keep to the rate
+    assert.deepEqual(loadConfig({ RATE_LIMIT_PER_SECOND: '5000' }).limits.rate, { perSecond: 5000, burst: 5000 });
   });
 
   it('reads MySQL URLs (mysql: or mariadb:) and issuer settings', () => {
@@ -87,6 +96,12 @@ describe('configuration', () => {
     [{ CORS_ORIGINS: 'https://ok.example.com, console.example.com' }, /CORS_ORIGINS .* got "console.example.com"/],
     [{ CORS_ORIGINS: 'https://console.example.com/app' }, /CORS_ORIGINS/],
     [{ CORS_ORIGINS: 'ftp://files.example.com' }, /CORS_ORIGINS/],
+    [{ RATE_LIMIT_PER_SECOND: 'many' }, /RATE_LIMIT_PER_SECOND must be an integer from 0 to 10000000, got "many"/],
+    [{ RATE_LIMIT_PER_SECOND: '0', RATE_LIMIT_BURST: '10' }, /RATE_LIMIT_BURST needs RATE_LIMIT_PER_SECOND above 0/],
+    [{ RATE_LIMIT_BURST: '0' }, /RATE_LIMIT_BURST must be an integer from 1/],
+    [{ HTTP_HEADERS_TIMEOUT_SECONDS: '40' }, /HTTP_HEADERS_TIMEOUT_SECONDS \(40\) must not be more than HTTP_REQUEST_TIMEOUT_SECONDS \(30\)/],
+    [{ HTTP_REQUEST_TIMEOUT_SECONDS: '0' }, /HTTP_REQUEST_TIMEOUT_SECONDS must be an integer from 1 to 3600/],
+    [{ MAX_CONNECTIONS: '0' }, /MAX_CONNECTIONS must be an integer from 1 to 1000000/],
   ] as const) {
     it(`refuses ${JSON.stringify(env)}`, () => {
       assert.throws(() => loadConfig(env), message);
