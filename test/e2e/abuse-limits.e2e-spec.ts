@@ -219,7 +219,7 @@ describe('slow clients, connection cap, gRPC deadlines and message size', () => 
   });
   after(() => app.close());
 
-  it('a client trickling its headers is answered 408 / code 4 in the error shape and cut within the headers timeout (1 s here)', async () => {
+  it('a client trickling its headers is answered 408 / code 4 in the error shape and cut within the headers timeout (1 s here)', async (t) => {
     const { answer, seconds } = await trickle(app.url, `POST ${LIST} HTTP/1.1\r\nHost: x\r\n`, 'X-Slow: 1\r\n');
     const answers = parsedAnswers(answer);
     assert.equal(answers.length, 1, answer);
@@ -227,9 +227,10 @@ describe('slow clients, connection cap, gRPC deadlines and message size', () => 
     assert.deepEqual(answers[0].body, { code: 4, message: 'the request did not arrive in time', details: [] });
     // node checks every second (connectionsCheckingInterval)
     assert.ok(seconds >= 0.9 && seconds < 3, `cut after ${seconds} s`);
+    t.diagnostic(`header trickle cut after ${seconds} s`);
   });
 
-  it('a client trickling its body is answered 408 and cut within the request timeout (2 s here)', async () => {
+  it('a client trickling its body is answered 408 and cut within the request timeout (2 s here)', async (t) => {
     const head = `POST ${LIST} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${owner}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`;
     const { answer, seconds } = await trickle(app.url, head, ' ');
     const answers = parsedAnswers(answer);
@@ -237,6 +238,7 @@ describe('slow clients, connection cap, gRPC deadlines and message size', () => 
     assert.equal(answers[0].status, 408);
     assert.equal(answers[0].body.code, 4);
     assert.ok(seconds >= 1.9 && seconds < 4, `cut after ${seconds} s`);
+    t.diagnostic(`body trickle cut after ${seconds} s`);
   });
 
   it('a request refused on its headers while its body still trickles is answered once, and its connection closed at once', async () => {

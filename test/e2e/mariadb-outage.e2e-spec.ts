@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { LIMIT_NEVER_MET } from '../support/limits.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ describe('MariaDB killed (SIGKILL) under a write load, and restarted', { skip: m
     const dataDir = await mkdtemp(join(tmpdir(), 'lpf-outage-'));
     let service: ServiceProcess | undefined;
     try {
-      service = await ServiceProcess.start({ DATA_DIR: dataDir, DATABASE_URL: database.url });
+      service = await ServiceProcess.start({ DATA_DIR: dataDir, DATABASE_URL: database.url, ...LIMIT_NEVER_MET });
       const running = service;
       const token = await developmentToken(loadConfig({ DATA_DIR: dataDir }), { roles: ['IAM_OWNER'] });
       const call: ApiCall = (method, path, body, orgId) => running.call(method, path, token, body, orgId);

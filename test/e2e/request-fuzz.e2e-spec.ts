@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { LIMIT_NEVER_MET } from '../support/limits.js';
 import fc from 'fast-check';
 import { describe, it } from 'node:test';
 import { DATABASES } from '../support/databases.js';
@@ -59,7 +60,7 @@ for (const database of DATABASES) {
   describe(`request fuzz on ${database} (fast-check, requests generated from docs/openapi.json)`, () => {
     it(`${REQUESTS} hostile requests, ${IN_FLIGHT} in flight: no 5xx, every refusal in the one error shape with the code of its status, no forged token let in, and the state equals the replay of the events`, { timeout: 300_000 }, async (t) => {
       console.log(`request fuzz on ${database}: seed ${SEED}, ${REQUESTS} requests (replay: FUZZ_SEED=${SEED} FUZZ_RUNS=${REQUESTS})`);
-      const app = await TestApp.start({ database });
+      const app = await TestApp.start({ database, env: LIMIT_NEVER_MET });
       const token = await developmentToken(app.config, { roles: ['IAM_OWNER'] });
       const call: ApiCall = (method, path, body, orgId) => app.request(method, path, { token, body, headers: orgId ? orgHeader(orgId) : {} });
       let sender: FuzzRequestSender | undefined;

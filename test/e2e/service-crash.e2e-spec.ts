@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { LIMIT_NEVER_MET } from '../support/limits.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ describe('the service killed (SIGKILL) under a write load on SQLite, and started
     const dataDir = await mkdtemp(join(tmpdir(), 'lpf-crash-'));
     let restarted: ServiceProcess | undefined;
     try {
-      const first = await ServiceProcess.start({ DATA_DIR: dataDir });
+      const first = await ServiceProcess.start({ DATA_DIR: dataDir, ...LIMIT_NEVER_MET });
       const token = await developmentToken(loadConfig({ DATA_DIR: dataDir }), { roles: ['IAM_OWNER'] });
       const orgs: string[] = [];
       for (let i = 0; i < WRITERS; i++) {
@@ -39,7 +40,7 @@ describe('the service killed (SIGKILL) under a write load on SQLite, and started
       await load.stop();
 
       const restartStarted = performance.now();
-      restarted = await ServiceProcess.start({ DATA_DIR: dataDir });
+      restarted = await ServiceProcess.start({ DATA_DIR: dataDir, ...LIMIT_NEVER_MET });
       const restartSeconds = (performance.now() - restartStarted) / 1000;
       const running = restarted;
       const call: ApiCall = (method, path, body, orgId) => running.call(method, path, token, body, orgId);

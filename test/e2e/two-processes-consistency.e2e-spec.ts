@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { LIMIT_NEVER_MET } from '../support/limits.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ describe('two service processes on one MariaDB: what one process writes, the oth
   before(async () => {
     database = await createMysqlDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'lpf-consistency-'));
-    const env = { DATA_DIR: dataDir, DATABASE_URL: database.url };
+    const env = { DATA_DIR: dataDir, DATABASE_URL: database.url, ...LIMIT_NEVER_MET };
     // one after the other: the first creates the schema and the instance, the second finds them
     services.push(await ServiceProcess.start(env));
     services.push(await ServiceProcess.start(env));
