@@ -51,17 +51,19 @@ export class AccessPolicy {
 
   /** The verified caller, its request counted; throws (or rejects with) the 401, or the 429 of a caller or address over its limit. */
   authenticate(credentials: Credentials): AuthContext | Promise<AuthContext> {
-    let caller: AuthContext | Promise<AuthContext>;
+    let known: AuthContext | undefined;
     try {
-      caller = this.authenticator.authenticate(credentials.authorization, () => this.limit.checkAddress(credentials.address()));
+      known = this.authenticator.remembered(credentials.authorization);
     } catch (error) {
       throw this.limit.failed(credentials.address(), error);
     }
-    if (caller instanceof AuthContext) {
-      this.limit.charge(caller);
-      return caller;
+    if (known !== undefined) {
+      this.limit.charge(known);
+      return known;
     }
-    return caller.then(
+    // no signature check for an address that used up its budget on calls without a valid token
+    this.limit.checkAddress(credentials.address());
+    return this.authenticator.verify(credentials.authorization as string).then(
       (verified) => {
         this.limit.charge(verified);
         return verified;

@@ -31,22 +31,28 @@ export class Authenticator {
   /**
    * The caller; synchronously when the token was verified before (the hot path), else once it is
    * verified. The cache holds only values that passed every check below, compared whole, so a hit
-   * needs none of them again. `beforeVerifying` runs (and may throw) before a value not seen before is verified.
+   * needs none of them again.
    */
-  authenticate(authorization: HeaderValue, beforeVerifying?: () => void): AuthContext | Promise<AuthContext> {
+  authenticate(authorization: HeaderValue): AuthContext | Promise<AuthContext> {
+    return this.remembered(authorization) ?? this.verify(authorization as string);
+  }
+
+  /**
+   * The caller of a value verified before, or undefined when `verify` has to be asked; throws the
+   * 401 of a header that is missing, empty or repeated.
+   */
+  remembered(authorization: HeaderValue): AuthContext | undefined {
     if (typeof authorization !== 'string') {
       // sent more than once: which one the caller meant is ambiguous (a proxy may have checked another), so none counts
       if (authorization !== undefined) throw invalidToken();
       throw authHeaderMissing();
     }
     if (authorization.trim() === '') throw authHeaderMissing();
-    const known = this.verified.get(authorization, Date.now());
-    if (known !== undefined) return known;
-    beforeVerifying?.();
-    return this.verify(authorization);
+    return this.verified.get(authorization, Date.now());
   }
 
-  private async verify(authorization: string): Promise<AuthContext> {
+  /** Verifies a value `remembered` did not know, and remembers it. */
+  async verify(authorization: string): Promise<AuthContext> {
     const now = Date.now();
     // before anything is parsed, decoded or verified: doors without a header limit (gRPC, the bus) pass any length
     if (authorization.length > MAX_AUTHORIZATION_LENGTH) throw invalidToken();
