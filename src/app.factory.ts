@@ -18,10 +18,12 @@ import { DirectRoutes } from './common/http/direct-routes.js';
 import { EarlyAdmission } from './common/http/early-admission.js';
 import { MAX_HEADER_BYTES, answerClientError, answerFrameworkError } from './common/http/http-refusals.js';
 import { BODY_LIMIT_BYTES, installJsonBodyParser } from './common/http/json-body-parser.js';
+import { RestMetrics } from './common/http/rest-metrics.js';
 import { RouteTable } from './common/http/route-table.js';
 import { createLogger } from './common/logging/create-logger.js';
 import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
+import { RequestMetrics } from './common/metrics/request-metrics.js';
 import { assertPortFree, portInUseOr } from './common/startup/port-in-use.js';
 import { setupSwagger } from './swagger.js';
 
@@ -35,7 +37,9 @@ const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
   const requestLogging = config.logLevel === 'debug' || config.logLevel === 'trace';
-  const directRoutes = new DirectRoutes();
+  const requestMetrics = new RequestMetrics();
+  const directRoutes = new DirectRoutes(requestMetrics);
+  const restMetrics = new RestMetrics(requestMetrics);
   const directLane = new DirectLane(directRoutes);
   const adapter = new FastifyAdapter({
     serverFactory: directLane.serverFactory(),
@@ -71,13 +75,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   installJsonBodyParser(fastify);
   installCors(fastify, config.corsOrigins);
   const grpcWeb = new GrpcWebDoor(new GrpcMethodTable(serviceDefinition()));
-  installGrpcWebRoutes(fastify, grpcWeb);
+  installGrpcWebRoutes(fastify, grpcWeb, requestMetrics);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
   });
   const earlyAdmission = new EarlyAdmission();
   earlyAdmission.install(fastify);
+  restMetrics.install(fastify);
   directRoutes.install(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, routes), adapter, {
     bodyParser: false,
@@ -85,17 +90,20 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     abortOnError: false,
   });
   setupSwagger(app);
-  if (config.grpcPort > 0) app.connectMicroservice(grpcOptions(config, connectionCap), { inheritAppConfig: true });
+  if (config.grpcPort > 0) app.connectMicroservice(grpcOptions(config, connectionCap, requestMetrics), { inheritAppConfig: true });
   app.connectMicroservice({ strategy: grpcWeb }, { inheritAppConfig: true });
   const busRequests = app.get(BusConnections).requestServer;
+  busRequests?.measureWith(requestMetrics);
   if (busRequests) app.connectMicroservice({ strategy: busRequests }, { inheritAppConfig: true });
   await app.init();
   earlyAdmission.collect(app);
+  restMetrics.collect(app);
   grpcWeb.authenticateWith(app.get(AccessPolicy));
   directRoutes.collect(app);
   // requests logged one by one are logged by Fastify: they all go its way
   if (!requestLogging) directLane.openOn(fastify);
   const metrics = app.get(MetricsService);
+  requestMetrics.register(metrics.registry);
   metrics.counterOf('http_direct_lane_requests_total', 'HTTP requests answered on the direct lane, before Fastify', () => directLane.served);
   metrics.counterOf('connections_dropped_total', 'Connections closed as they came because MAX_CONNECTIONS were open (HTTP and gRPC ports)', () => connectionCap.dropped);
   return app;

@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server, ServerMqtt, ServerNats, ServerRMQ, ServerRedis, TransportId } from '@nestjs/microservices';
-import { Observable } from 'rxjs';
+import { Observable, isObservable, tap } from 'rxjs';
 import { BusConfig } from '../config/app-config.js';
 import { errorText } from '../errors/error-text.js';
+import { OperationSeries, RequestMetrics, operationOfRpcName } from '../metrics/request-metrics.js';
 import { isApiRequestPattern } from './bus-names.js';
 import { PlainNatsRequestDeserializer } from './plain-nats-request.deserializer.js';
 import { KnownPatternsDeserializer, UNKNOWN_METHOD_PATTERN, answerUnknownMethod } from './unknown-method.js';
@@ -29,6 +30,7 @@ interface BusEnvelope {
  */
 export class ApiRequestServer implements CustomTransportStrategy {
   private readonly logger = new Logger('BusRequests');
+  private metrics?: RequestMetrics;
   readonly transportId?: TransportId;
 
   private constructor(
@@ -65,13 +67,21 @@ export class ApiRequestServer implements CustomTransportStrategy {
     }
   }
 
+  /** Measures the requests answered from now on (api_requests_total, api_request_duration_seconds with door="bus"). */
+  measureWith(metrics: RequestMetrics): void {
+    this.metrics = metrics;
+  }
+
   /** Called by Nest for every message handler; only the API request patterns are served here. */
   addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
     if (isEventHandler || !isApiRequestPattern(pattern)) return;
     this.served.add(pattern);
+    const series = this.metrics?.series(operationOfRpcName(pattern), 'bus');
     const handler: MessageHandler = (envelope: BusEnvelope | undefined) => {
+      const startedAt = performance.now();
       const { metadata, request } = envelope !== null && typeof envelope === 'object' ? envelope : ({} as BusEnvelope);
-      return callback(request, new BusMetadata(pattern, metadata));
+      const answer = callback(request, new BusMetadata(pattern, metadata));
+      return series === undefined ? answer : measured(answer, series, startedAt);
     };
     this.inner.addHandler(this.subscriptionOf(pattern), handler, false, extras);
   }
@@ -95,4 +105,24 @@ export class ApiRequestServer implements CustomTransportStrategy {
   unwrap<T>(): T {
     return this.inner.unwrap<T>();
   }
+}
+
+/** The reply of a handler, recorded as it completes: code 0, or the code of the error object the error filter made. */
+function measured(answer: Promise<unknown>, series: OperationSeries, startedAt: number): Promise<unknown> {
+  const failed = (error: unknown) => series.record(codeOf(error), startedAt);
+  return answer.then((result) => {
+    if (!isObservable(result)) {
+      series.record(0, startedAt);
+      return result;
+    }
+    return result.pipe(tap({ complete: () => series.record(0, startedAt), error: failed }));
+  }, (error: unknown) => {
+    failed(error);
+    throw error;
+  });
+}
+
+function codeOf(error: unknown): number {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : 2;
 }

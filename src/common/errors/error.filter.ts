@@ -6,6 +6,7 @@ import { Observable, throwError } from 'rxjs';
 import { BusMetadata } from '../bus/bus-metadata.js';
 import { encodeStatusDetails } from '../grpc/status-details.js';
 import { bodyStillComing } from '../http/body-still-coming.js';
+import { noteAnsweredCode } from '../http/rest-metrics.js';
 import { RouteTable } from '../http/route-table.js';
 import { DomainError } from './domain-error.js';
 import { ErrorKind } from './error-kind.js';
@@ -25,6 +26,7 @@ export const RETRY_AFTER_TRAILER = 'retry-after';
 
 /** An error as an HTTP answer: the status, and `{code, message, details}` as JSON. */
 export function sendErrorStatus(reply: FastifyReply, status: ErrorStatus): void {
+  noteAnsweredCode(reply, status.body.code);
   if (status.retryAfterSeconds !== undefined) void reply.header('retry-after', String(status.retryAfterSeconds));
   void reply.status(status.httpStatus).header('content-type', 'application/json; charset=utf-8').send(status.body);
 }

@@ -5,6 +5,7 @@ import { ErrorKind } from '../errors/error-kind.js';
 import { sendErrorStatus } from '../errors/error.filter.js';
 import { BODY_LIMIT_BYTES } from '../http/json-body-parser.js';
 import { GrpcMethodTable } from '../grpc/grpc-method-table.js';
+import { RequestMetrics, operationOfRpcName } from '../metrics/request-metrics.js';
 import { GrpcWebDoor, GrpcWebOutcome, metadataOf } from './grpc-web.door.js';
 import { GrpcWebContentType, grpcWebContentType, responseBody } from './grpc-web-protocol.js';
 
@@ -14,7 +15,7 @@ import { GrpcWebContentType, grpcWebContentType, responseBody } from './grpc-web
  * Every gRPC-web answer is HTTP 200 with the outcome in the trailer frame; a POST with a gRPC-web
  * content type to a path that is no method answers UNIMPLEMENTED the same way.
  */
-export function installGrpcWebRoutes(fastify: FastifyInstance, door: GrpcWebDoor): void {
+export function installGrpcWebRoutes(fastify: FastifyInstance, door: GrpcWebDoor, metrics: RequestMetrics): void {
   // after CORS (onRequest) and before the body is read as JSON
   fastify.addHook('preParsing', (request, reply, payload, done) => {
     const contentType = request.method === 'POST' && request.routeOptions.url === undefined ? grpcWebContentType(request.headers['content-type']) : undefined;
@@ -33,6 +34,7 @@ export function installGrpcWebRoutes(fastify: FastifyInstance, door: GrpcWebDoor
       else sendErrorStatus(reply, door.errorStatus(error, request.url));
     });
     for (const method of door.methods.all()) {
+      const series = metrics.series(operationOfRpcName(method.path), 'grpc-web');
       scope.post(method.path, async (request, reply) => {
         const contentType = grpcWebContentType(request.headers['content-type']);
         if (!contentType) {
@@ -42,7 +44,9 @@ export function installGrpcWebRoutes(fastify: FastifyInstance, door: GrpcWebDoor
           throw new DomainError(ErrorKind.InvalidArgument, undefined, message, [], 415);
         }
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        send(reply, contentType, await door.call(method, contentType, body, request.raw.rawHeaders, httpAddress(request.raw)));
+        const outcome = await door.call(method, contentType, body, request.raw.rawHeaders, httpAddress(request.raw));
+        series.record(outcome.status.code, performance.now() - reply.elapsedTime);
+        send(reply, contentType, outcome);
       });
     }
   });

@@ -5,6 +5,8 @@ import { AppConfig } from '../config/app-config.js';
 import { ConnectionCap } from '../http/connection-cap.js';
 import { BODY_LIMIT_BYTES } from '../http/json-body-parser.js';
 import { http2ServersOf } from './http2-servers.js';
+import { RequestMetrics } from '../metrics/request-metrics.js';
+import { measureGrpcCalls } from './grpc-call-metrics.js';
 import { addLazyReflection } from './lazy-reflection.js';
 import { SERVICE_PACKAGES } from './proto-files.js';
 import { keepRepeatedAuthorization } from './repeated-authorization.js';
@@ -18,7 +20,7 @@ export const GRPC_HOST = '0.0.0.0';
  * plus server reflection (its index built on the first reflection call). Health is a regular handler (grpc.health.v1).
  * Nest loads the definition once the server is bound, before it adds the services.
  */
-export function grpcOptions(config: AppConfig, connectionCap: ConnectionCap): GrpcOptions {
+export function grpcOptions(config: AppConfig, connectionCap: ConnectionCap, metrics: RequestMetrics): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {
@@ -29,6 +31,8 @@ export function grpcOptions(config: AppConfig, connectionCap: ConnectionCap): Gr
       maxReceiveMessageLength: BODY_LIMIT_BYTES,
       onLoadPackageDefinition: (definition, server) => {
         addLazyReflection(definition as PackageDefinition, server as Server);
+        // after reflection: the API's calls are measured, reflection's are not
+        measureGrpcCalls(server as Server, metrics);
         keepRepeatedAuthorization(server as Server);
         for (const http2 of http2ServersOf(server as Server, 'the gRPC door cannot cap its connections')) connectionCap.apply(http2, 'GRPC_PORT');
       },

@@ -69,7 +69,7 @@ export class DirectLane {
     // a repeated Content-Length (an array) is no number: left to Fastify and node's parser
     if (length !== undefined && !(Number(length) <= LANE_BODY_LIMIT_BYTES)) return false;
     this.served++;
-    const exchange = new LaneExchange(this.routes, request, response, params);
+    const exchange = new LaneExchange(this.routes, route, request, response, params);
     // SPEC §5's order: 401 and 403 are decided on the headers, before the body is read
     // (answered without reading it, node discards the unread body)
     let admitted: Admitted | Promise<Admitted>;
@@ -111,6 +111,7 @@ export class DirectLane {
 /** One request on the lane: a class rather than closures, since one is made per request. */
 class LaneExchange implements DirectExchange {
   private readonly requestId = nextRequestId();
+  private readonly startedAt = performance.now();
 
   /** Set once the body is read, after the request was admitted. */
   body: unknown = undefined;
@@ -118,6 +119,7 @@ class LaneExchange implements DirectExchange {
 
   constructor(
     private readonly routes: DirectRoutes,
+    private readonly route: ServedRoute,
     private readonly request: IncomingMessage,
     private readonly response: ServerResponse,
     private readonly params: Record<string, string> | undefined,
@@ -136,15 +138,21 @@ class LaneExchange implements DirectExchange {
   }
 
   answer(status: number, json: string): void {
-    this.response.writeHead(status, { 'x-request-id': this.requestId, 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json) });
-    this.response.end(json);
+    this.send(status, json);
+    this.route.series?.record(0, this.startedAt);
   }
 
   fail(error: unknown): void {
     const status = httpErrorStatus(this.routes.logger, error, `${this.request.method} ${this.request.url}`, this.requestId);
     if (status.retryAfterSeconds !== undefined) this.response.setHeader('retry-after', String(status.retryAfterSeconds));
     if (bodyStillComing(this.request)) this.response.setHeader('connection', 'close');
-    this.answer(status.httpStatus, JSON.stringify(status.body));
+    this.send(status.httpStatus, JSON.stringify(status.body));
+    this.route.series?.record(status.body.code, this.startedAt);
+  }
+
+  private send(status: number, json: string): void {
+    this.response.writeHead(status, { 'x-request-id': this.requestId, 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json) });
+    this.response.end(json);
   }
 }
 

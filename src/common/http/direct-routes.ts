@@ -13,6 +13,8 @@ import { RequestValidationPipe } from '../validation/request-validation.pipe.js'
 import { ValidatedBodyMemo } from '../validation/validated-body-memo.js';
 import { controllerHandlers } from './controller-handlers.js';
 import { HeaderValue, rawHeader } from './raw-header.js';
+import { OperationSeries, RequestMetrics } from '../metrics/request-metrics.js';
+import { restOperationOf } from './rest-metrics.js';
 import { routeKeys } from './route-keys.js';
 
 const DIRECT_ROUTE_KEY = 'http:direct-route';
@@ -45,6 +47,8 @@ interface ParameterisedRoute {
 }
 
 export interface ServedRoute {
+  /** The per-call metrics of the route's operation on the direct lane. */
+  series: OperationSeries | undefined;
   instance: object;
   handler: (...args: unknown[]) => unknown;
   required: RequiredPermission;
@@ -80,6 +84,8 @@ export class DirectRoutes {
   private readonly serialized = new WeakMap<object, string>();
   private readonly validatedBodies = new ValidatedBodyMemo();
   private access?: AccessPolicy;
+
+  constructor(private readonly metrics: RequestMetrics) {}
 
   install(fastify: FastifyInstance): void {
     fastify.addHook('preHandler', (request, reply, done) => {
@@ -126,7 +132,9 @@ export class DirectRoutes {
       const required = accessDeclaration(reflector, handler, controller);
       if (!required || required === 'public') throw new Error(`${where}: a direct route must declare its permission`);
       const args = argumentsOf(controller, name, where);
-      const route: ServedRoute = { instance, handler, required, args, status: statusOf(handler) };
+      const operation = restOperationOf(handler);
+      const series = operation === undefined ? undefined : this.metrics.series(operation, 'rest');
+      const route: ServedRoute = { series, instance, handler, required, args, status: statusOf(handler) };
       for (const key of routeKeys(controller, handler)) {
         this.routes.set(key, route);
         const [method, path] = key.split(' ');

@@ -1,0 +1,46 @@
+import type { Server, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { RequestMetrics, operationOfRpcName } from '../metrics/request-metrics.js';
+
+const UNKNOWN = 2;
+const DEADLINE_EXCEEDED = 4;
+
+/** What a unary handler of grpc-js is called with. */
+type UnaryHandler = (call: UnaryCall, callback: (error: { code?: number } | null, ...rest: unknown[]) => void) => void;
+
+interface UnaryCall {
+  getDeadline(): Date | number;
+}
+
+/**
+ * Measures every unary call of the services added to `server` from now on (api_requests_total,
+ * api_request_duration_seconds with door="grpc"): their handlers are wrapped as grpc-js takes
+ * them, so a call is recorded when its answer is handed to grpc-js, refusals of the guard
+ * included. A call answered after its deadline counts as DEADLINE_EXCEEDED, as its caller saw it.
+ * Services added before (server reflection) are not measured.
+ */
+export function measureGrpcCalls(server: Server, metrics: RequestMetrics): void {
+  const addService = server.addService.bind(server);
+  server.addService = (service: ServiceDefinition, implementation: UntypedServiceImplementation) => {
+    const measured: UntypedServiceImplementation = { ...implementation };
+    for (const [name, method] of Object.entries(service)) {
+      const handler = (implementation[name] ?? implementation[method.originalName as string]) as UnaryHandler | undefined;
+      if (typeof handler !== 'function' || method.requestStream || method.responseStream) continue;
+      const series = metrics.series(operationOfRpcName(method.path), 'grpc');
+      const wrapped: UnaryHandler = (call, callback) => {
+        const startedAt = performance.now();
+        handler.call(implementation, call, (error, ...rest) => {
+          series.record(error ? (typeof error.code === 'number' ? error.code : UNKNOWN) : pastDeadline(call) ? DEADLINE_EXCEEDED : 0, startedAt);
+          callback(error, ...rest);
+        });
+      };
+      measured[name] = wrapped as UntypedServiceImplementation[string];
+      if (typeof method.originalName === 'string') measured[method.originalName] = measured[name];
+    }
+    addService(service, measured);
+  };
+}
+
+function pastDeadline(call: UnaryCall): boolean {
+  const deadline = call.getDeadline();
+  return (deadline instanceof Date ? deadline.getTime() : deadline) <= Date.now();
+}
