@@ -35,6 +35,10 @@ const EXTERNAL = [
   '@fastify/multipart',
   '@fastify/view',
   '@nestjs/platform-express',
+  // loaded only when tracing is configured (src/common/tracing/tracing.ts)
+  '@opentelemetry/sdk-trace-node',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/resources',
   '@nestjs/websockets',
 ];
 

@@ -18,13 +18,16 @@ import { DirectRoutes } from './common/http/direct-routes.js';
 import { EarlyAdmission } from './common/http/early-admission.js';
 import { MAX_HEADER_BYTES, answerClientError, answerFrameworkError } from './common/http/http-refusals.js';
 import { BODY_LIMIT_BYTES, installJsonBodyParser } from './common/http/json-body-parser.js';
-import { RestMetrics } from './common/http/rest-metrics.js';
+import { RestCallTelemetry } from './common/http/rest-call-telemetry.js';
 import { RouteTable } from './common/http/route-table.js';
 import { createLogger } from './common/logging/create-logger.js';
 import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
 import { RequestMetrics } from './common/metrics/request-metrics.js';
 import { assertPortFree, portInUseOr } from './common/startup/port-in-use.js';
+import { SqlDatabase } from './common/database/sql-database.js';
+import { traceDatabase } from './common/tracing/traced-database.js';
+import { tracing } from './common/tracing/tracing.js';
 import { setupSwagger } from './swagger.js';
 
 /** How often node checks open HTTP requests against the headers and request timeouts. */
@@ -36,10 +39,11 @@ const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
+  if (config.tracing !== undefined && !tracing.enabled) await tracing.start(config.tracing);
   const requestLogging = config.logLevel === 'debug' || config.logLevel === 'trace';
   const requestMetrics = new RequestMetrics();
   const directRoutes = new DirectRoutes(requestMetrics);
-  const restMetrics = new RestMetrics(requestMetrics);
+  const restCalls = new RestCallTelemetry(requestMetrics);
   const directLane = new DirectLane(directRoutes);
   const adapter = new FastifyAdapter({
     serverFactory: directLane.serverFactory(),
@@ -80,9 +84,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     void reply.header('x-request-id', request.id);
     done();
   });
+  // before early admission, so that its refusals are traced too
+  restCalls.install(fastify);
   const earlyAdmission = new EarlyAdmission();
   earlyAdmission.install(fastify);
-  restMetrics.install(fastify);
   directRoutes.install(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, routes), adapter, {
     bodyParser: false,
@@ -96,8 +101,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   busRequests?.measureWith(requestMetrics);
   if (busRequests) app.connectMicroservice({ strategy: busRequests }, { inheritAppConfig: true });
   await app.init();
+  if (tracing.enabled) traceDatabase(app.get(SqlDatabase), tracing);
   earlyAdmission.collect(app);
-  restMetrics.collect(app);
+  restCalls.collect(app);
   grpcWeb.authenticateWith(app.get(AccessPolicy));
   directRoutes.collect(app);
   // requests logged one by one are logged by Fastify: they all go its way

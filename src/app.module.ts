@@ -9,6 +9,7 @@ import { DatabaseModule } from './common/database/database.module.js';
 import { ErrorFilter } from './common/errors/error.filter.js';
 import { MetricsModule } from './common/metrics/metrics.module.js';
 import { RouteTable } from './common/http/route-table.js';
+import { TracingShutdown } from './common/tracing/tracing-shutdown.js';
 import { RequestValidationPipe } from './common/validation/request-validation.pipe.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { EventHistoryModule } from './modules/events/event-history.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        TracingShutdown,
       ],
     };
   }

@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   }
   const grpc = config.grpcPort > 0 ? `gRPC on port ${config.grpcPort}` : 'gRPC off';
   const browsers = config.corsOrigins.length > 0 ? `browsers from ${config.corsOrigins.join(', ')}` : 'no browser origins (CORS_ORIGINS)';
-  logger.log(`listening on http://0.0.0.0:${config.httpPort} (REST, gRPC-web, docs at /docs; ${browsers}), ${grpc}; database: ${where}; tokens: ${auth}; bus: ${busSummary(config)}`);
+  const traces = config.tracing ? `to ${config.tracing.tracesUrl}` : 'off';
+  logger.log(`listening on http://0.0.0.0:${config.httpPort} (REST, gRPC-web, docs at /docs; ${browsers}), ${grpc}; database: ${where}; tokens: ${auth}; bus: ${busSummary(config)}; traces: ${traces}`);
 }
 
 function busSummary(config: AppConfig): string {

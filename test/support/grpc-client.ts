@@ -38,8 +38,9 @@ export class GrpcTestClient {
     this.client = new constructors[service](address, ChannelCredentials.createInsecure());
   }
 
-  call<T = any>(method: string, request: object = {}, options: { token?: string; orgId?: string } = {}): Promise<GrpcResult<T>> {
-    const metadata = new Metadata();
+  /** `options.metadata`: more metadata to send (the token and org are added to it). */
+  call<T = any>(method: string, request: object = {}, options: { token?: string; orgId?: string; metadata?: Metadata } = {}): Promise<GrpcResult<T>> {
+    const metadata = options.metadata ?? new Metadata();
     if (options.token) metadata.set('authorization', `Bearer ${options.token}`);
     if (options.orgId) metadata.set('x-zitadel-orgid', options.orgId);
     return new Promise((resolve) => {

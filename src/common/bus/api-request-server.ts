@@ -3,7 +3,8 @@ import { CustomTransportStrategy, MessageHandler, Server, ServerMqtt, ServerNats
 import { Observable, isObservable, tap } from 'rxjs';
 import { BusConfig } from '../config/app-config.js';
 import { errorText } from '../errors/error-text.js';
-import { OperationSeries, RequestMetrics, operationOfRpcName } from '../metrics/request-metrics.js';
+import { RequestMetrics, operationOfRpcName } from '../metrics/request-metrics.js';
+import { tracing } from '../tracing/tracing.js';
 import { isApiRequestPattern } from './bus-names.js';
 import { PlainNatsRequestDeserializer } from './plain-nats-request.deserializer.js';
 import { KnownPatternsDeserializer, UNKNOWN_METHOD_PATTERN, answerUnknownMethod } from './unknown-method.js';
@@ -76,12 +77,18 @@ export class ApiRequestServer implements CustomTransportStrategy {
   addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
     if (isEventHandler || !isApiRequestPattern(pattern)) return;
     this.served.add(pattern);
-    const series = this.metrics?.series(operationOfRpcName(pattern), 'bus');
+    const operation = operationOfRpcName(pattern);
+    const series = this.metrics?.series(operation, 'bus');
     const handler: MessageHandler = (envelope: BusEnvelope | undefined) => {
       const startedAt = performance.now();
       const { metadata, request } = envelope !== null && typeof envelope === 'object' ? envelope : ({} as BusEnvelope);
-      const answer = callback(request, new BusMetadata(pattern, metadata));
-      return series === undefined ? answer : measured(answer, series, startedAt);
+      const busMetadata = new BusMetadata(pattern, metadata);
+      const span = tracing.startCall(operation, 'bus', (name) => busMetadata.get(name)[0]);
+      const answer = span === undefined ? callback(request, busMetadata) : span.run(() => callback(request, busMetadata));
+      return series === undefined ? answer : measured(answer, (code) => {
+        series.record(code, startedAt);
+        span?.end(code);
+      });
     };
     this.inner.addHandler(this.subscriptionOf(pattern), handler, false, extras);
   }
@@ -107,19 +114,22 @@ export class ApiRequestServer implements CustomTransportStrategy {
   }
 }
 
-/** The reply of a handler, recorded as it completes: code 0, or the code of the error object the error filter made. */
-function measured(answer: Promise<unknown>, series: OperationSeries, startedAt: number): Promise<unknown> {
-  const failed = (error: unknown) => series.record(codeOf(error), startedAt);
-  return answer.then((result) => {
-    if (!isObservable(result)) {
-      series.record(0, startedAt);
-      return result;
-    }
-    return result.pipe(tap({ complete: () => series.record(0, startedAt), error: failed }));
-  }, (error: unknown) => {
-    failed(error);
-    throw error;
-  });
+/** The reply of a handler, with `done` told its code as it completes: 0, or the code of the error object the error filter made. */
+function measured(answer: Promise<unknown>, done: (code: number) => void): Promise<unknown> {
+  const failed = (error: unknown) => done(codeOf(error));
+  return answer.then(
+    (result) => {
+      if (!isObservable(result)) {
+        done(0);
+        return result;
+      }
+      return result.pipe(tap({ complete: () => done(0), error: failed }));
+    },
+    (error: unknown) => {
+      failed(error);
+      throw error;
+    },
+  );
 }
 
 function codeOf(error: unknown): number {

@@ -43,6 +43,15 @@ export interface AbuseLimits {
   maxConnections: number;
 }
 
+/** Where traces go (OTLP over HTTP), when tracing is on. */
+export interface TracingConfig {
+  /** The traces URL (`…/v1/traces`). */
+  tracesUrl: string;
+  serviceName: string;
+  /** How long spans wait to be sent in a batch. */
+  exportDelayMs: number;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -70,6 +79,8 @@ export class AppConfig {
   readonly migrationLockWaitMs: number;
   readonly logLevel: LogLevel;
   readonly limits: AbuseLimits;
+  /** Undefined: tracing is off. */
+  readonly tracing: TracingConfig | undefined;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);

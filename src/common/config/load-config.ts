@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { parseRolePermissions } from '../auth/role-permissions.js';
-import { AbuseLimits, ActiveBusTransport, AppConfig, AuthConfig, BUS_TRANSPORTS, BusConfig, BusTransport, DatabaseConfig, LOG_LEVELS, LogLevel } from './app-config.js';
+import { AbuseLimits, ActiveBusTransport, AppConfig, TracingConfig, AuthConfig, BUS_TRANSPORTS, BusConfig, BusTransport, DatabaseConfig, LOG_LEVELS, LogLevel } from './app-config.js';
 import { ConfigError } from './config-error.js';
 
 export type Environment = Record<string, string | undefined>;
@@ -37,6 +37,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     migrationLockWaitMs: integer(read, 'MIGRATIONS_LOCK_WAIT_SECONDS', 120, 1, 86_400) * 1000,
     logLevel: oneOf<LogLevel>(read, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     limits: limits(read),
+    tracing: tracing(read),
   });
 }
 
@@ -162,6 +163,25 @@ function limits(read: Reader): AbuseLimits {
     headersTimeoutMs,
     requestTimeoutMs,
     maxConnections: integer(read, 'MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+  };
+}
+
+/**
+ * OpenTelemetry's own variables: on when an OTLP endpoint is set (and OTEL_SDK_DISABLED is not
+ * true). OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is the traces URL itself; OTEL_EXPORTER_OTLP_ENDPOINT
+ * the base, to which `/v1/traces` is added.
+ */
+function tracing(read: Reader): TracingConfig | undefined {
+  if (boolean(read, 'OTEL_SDK_DISABLED', false)) return undefined;
+  const traces = read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const base = read('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (traces === undefined && base === undefined) return undefined;
+  const tracesUrl = traces ?? `${(base as string).replace(/\/+$/, '')}/v1/traces`;
+  url(traces !== undefined ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT', tracesUrl, ['http:', 'https:']);
+  return {
+    tracesUrl,
+    serviceName: read('OTEL_SERVICE_NAME') ?? 'login-policy-factors',
+    exportDelayMs: integer(read, 'OTEL_BSP_SCHEDULE_DELAY', 5000, 0, 600_000),
   };
 }
 

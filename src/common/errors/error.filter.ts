@@ -6,7 +6,7 @@ import { Observable, throwError } from 'rxjs';
 import { BusMetadata } from '../bus/bus-metadata.js';
 import { encodeStatusDetails } from '../grpc/status-details.js';
 import { bodyStillComing } from '../http/body-still-coming.js';
-import { noteAnsweredCode } from '../http/rest-metrics.js';
+import { noteAnsweredCode } from '../http/rest-call-telemetry.js';
 import { RouteTable } from '../http/route-table.js';
 import { DomainError } from './domain-error.js';
 import { ErrorKind } from './error-kind.js';

@@ -5,7 +5,9 @@ import { ErrorKind } from '../errors/error-kind.js';
 import { sendErrorStatus } from '../errors/error.filter.js';
 import { BODY_LIMIT_BYTES } from '../http/json-body-parser.js';
 import { GrpcMethodTable } from '../grpc/grpc-method-table.js';
+import { joinedHeader, rawHeader } from '../http/raw-header.js';
 import { RequestMetrics, operationOfRpcName } from '../metrics/request-metrics.js';
+import { tracing } from '../tracing/tracing.js';
 import { GrpcWebDoor, GrpcWebOutcome, metadataOf } from './grpc-web.door.js';
 import { GrpcWebContentType, grpcWebContentType, responseBody } from './grpc-web-protocol.js';
 
@@ -34,7 +36,8 @@ export function installGrpcWebRoutes(fastify: FastifyInstance, door: GrpcWebDoor
       else sendErrorStatus(reply, door.errorStatus(error, request.url));
     });
     for (const method of door.methods.all()) {
-      const series = metrics.series(operationOfRpcName(method.path), 'grpc-web');
+      const operation = operationOfRpcName(method.path);
+      const series = metrics.series(operation, 'grpc-web');
       scope.post(method.path, async (request, reply) => {
         const contentType = grpcWebContentType(request.headers['content-type']);
         if (!contentType) {
@@ -44,8 +47,11 @@ export function installGrpcWebRoutes(fastify: FastifyInstance, door: GrpcWebDoor
           throw new DomainError(ErrorKind.InvalidArgument, undefined, message, [], 415);
         }
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const outcome = await door.call(method, contentType, body, request.raw.rawHeaders, httpAddress(request.raw));
+        const span = tracing.startCall(operation, 'grpc-web', (name) => joinedHeader(rawHeader(request.raw.rawHeaders, name)));
+        const call = () => door.call(method, contentType, body, request.raw.rawHeaders, httpAddress(request.raw));
+        const outcome = await (span === undefined ? call() : span.run(call));
         series.record(outcome.status.code, performance.now() - reply.elapsedTime);
+        span?.end(outcome.status.code);
         send(reply, contentType, outcome);
       });
     }

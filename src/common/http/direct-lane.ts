@@ -8,7 +8,8 @@ import { DirectExchange, DirectRoutes, JSON_CONTENT_TYPE, ServedRoute } from './
 import { bodyStillComing } from './body-still-coming.js';
 import { refusedWithoutHost } from './http-refusals.js';
 import { parseJsonBody } from './json-body-parser.js';
-import { HeaderValue, rawHeader } from './raw-header.js';
+import { HeaderValue, joinedHeader, rawHeader } from './raw-header.js';
+import { CallSpan, tracing } from '../tracing/tracing.js';
 
 /** Bodies up to this size are read on the lane; larger ones (never a read's) go through Fastify and its limit. */
 const LANE_BODY_LIMIT_BYTES = 64 * 1024;
@@ -70,6 +71,17 @@ export class DirectLane {
     if (length !== undefined && !(Number(length) <= LANE_BODY_LIMIT_BYTES)) return false;
     this.served++;
     const exchange = new LaneExchange(this.routes, route, request, response, params);
+    if (!tracing.enabled) {
+      this.serve(route, request, exchange, length);
+      return true;
+    }
+    const span = tracing.startCall(route.operation ?? `${request.method} ${request.url}`, 'rest', (name) => joinedHeader(headerOf(request, name)));
+    exchange.span = span;
+    span?.run(() => this.serve(route, request, exchange, length));
+    return true;
+  }
+
+  private serve(route: ServedRoute, request: IncomingMessage, exchange: LaneExchange, length: HeaderValue): void {
     // SPEC §5's order: 401 and 403 are decided on the headers, before the body is read
     // (answered without reading it, node discards the unread body)
     let admitted: Admitted | Promise<Admitted>;
@@ -77,18 +89,17 @@ export class DirectLane {
       admitted = this.routes.admit(route, exchange);
     } catch (error) {
       exchange.fail(error);
-      return true;
+      return;
     }
     if (length === undefined || length === '0' || request.method === 'GET') {
       // Fastify does not read the body of a GET, nor wait for an empty one
       request.resume();
       if (admitted instanceof Promise) admitted.then((done) => this.routes.invoke(route, done, exchange), (error: unknown) => exchange.fail(error));
       else this.routes.invoke(route, admitted, exchange);
-      return true;
+      return;
     }
     if (admitted instanceof Promise) admitted.then((done) => this.readThenInvoke(route, done, request, exchange), (error: unknown) => exchange.fail(error));
     else this.readThenInvoke(route, admitted, request, exchange);
-    return true;
   }
 
   private readThenInvoke(route: ServedRoute, admitted: Admitted, request: IncomingMessage, exchange: LaneExchange): void {
@@ -112,6 +123,8 @@ export class DirectLane {
 class LaneExchange implements DirectExchange {
   private readonly requestId = nextRequestId();
   private readonly startedAt = performance.now();
+  /** The call's span, while tracing is on. */
+  span: CallSpan | undefined = undefined;
 
   /** Set once the body is read, after the request was admitted. */
   body: unknown = undefined;
@@ -140,6 +153,7 @@ class LaneExchange implements DirectExchange {
   answer(status: number, json: string): void {
     this.send(status, json);
     this.route.series?.record(0, this.startedAt);
+    this.span?.end(0);
   }
 
   fail(error: unknown): void {
@@ -148,6 +162,7 @@ class LaneExchange implements DirectExchange {
     if (bodyStillComing(this.request)) this.response.setHeader('connection', 'close');
     this.send(status.httpStatus, JSON.stringify(status.body));
     this.route.series?.record(status.body.code, this.startedAt);
+    this.span?.end(status.body.code);
   }
 
   private send(status: number, json: string): void {

@@ -14,7 +14,7 @@ import { ValidatedBodyMemo } from '../validation/validated-body-memo.js';
 import { controllerHandlers } from './controller-handlers.js';
 import { HeaderValue, rawHeader } from './raw-header.js';
 import { OperationSeries, RequestMetrics } from '../metrics/request-metrics.js';
-import { restOperationOf } from './rest-metrics.js';
+import { restOperationOf } from './rest-call-telemetry.js';
 import { routeKeys } from './route-keys.js';
 
 const DIRECT_ROUTE_KEY = 'http:direct-route';
@@ -47,7 +47,8 @@ interface ParameterisedRoute {
 }
 
 export interface ServedRoute {
-  /** The per-call metrics of the route's operation on the direct lane. */
+  /** The operation the route serves (`AdminService/ListOrgs`), and its per-call metrics on the direct lane. */
+  operation: string | undefined;
   series: OperationSeries | undefined;
   instance: object;
   handler: (...args: unknown[]) => unknown;
@@ -134,7 +135,7 @@ export class DirectRoutes {
       const args = argumentsOf(controller, name, where);
       const operation = restOperationOf(handler);
       const series = operation === undefined ? undefined : this.metrics.series(operation, 'rest');
-      const route: ServedRoute = { series, instance, handler, required, args, status: statusOf(handler) };
+      const route: ServedRoute = { operation, series, instance, handler, required, args, status: statusOf(handler) };
       for (const key of routeKeys(controller, handler)) {
         this.routes.set(key, route);
         const [method, path] = key.split(' ');
