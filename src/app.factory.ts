@@ -9,7 +9,7 @@ import { AppConfig } from './common/config/app-config.js';
 import { GrpcWebDoor } from './common/grpc-web/grpc-web.door.js';
 import { installGrpcWebRoutes } from './common/grpc-web/grpc-web.routes.js';
 import { GrpcMethodTable } from './common/grpc/grpc-method-table.js';
-import { GRPC_HOST, grpcOptions } from './common/grpc/grpc-options.js';
+import { grpcOptions } from './common/grpc/grpc-options.js';
 import { serviceDefinition } from './common/grpc/service-definition.js';
 import { installCors } from './common/http/cors.js';
 import { ConnectionCap } from './common/http/connection-cap.js';
@@ -118,12 +118,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 /**
  * Opens the doors: gRPC (when GRPC_PORT is not 0), gRPC-web's handlers and the bus request
  * listener (which connects in the background, so a bus outage never holds up start-up), then
- * HTTP (REST, gRPC-web, Swagger UI). A port another process holds fails with PortInUseError.
+ * HTTP (REST, gRPC-web, Swagger UI), each on its configured address. A port another process holds
+ * fails with PortInUseError, an address that is not this machine's with HostUnavailableError.
  */
-export async function startListening(app: NestFastifyApplication, config: AppConfig, host = '0.0.0.0', httpPort = config.httpPort): Promise<void> {
+export async function startListening(app: NestFastifyApplication, config: AppConfig, host = config.httpHost, httpPort = config.httpPort): Promise<void> {
   // tried first: on a busy port Nest and grpc-js log lines of their own before they fail
-  if (config.grpcPort > 0) await assertPortFree('GRPC_PORT', config.grpcPort, GRPC_HOST);
+  if (config.grpcPort > 0) await assertPortFree('GRPC_PORT', config.grpcPort, config.grpcHost);
   if (httpPort > 0) await assertPortFree('HTTP_PORT', httpPort, host);
-  await app.startAllMicroservices().catch(portInUseOr('GRPC_PORT', config.grpcPort));
-  await app.listen({ port: httpPort, host }).catch(portInUseOr('HTTP_PORT', httpPort));
+  await app.startAllMicroservices().catch(portInUseOr('GRPC_PORT', config.grpcHost, config.grpcPort));
+  await app.listen({ port: httpPort, host }).catch(portInUseOr('HTTP_PORT', host, httpPort));
 }

@@ -5,7 +5,8 @@ import { AppConfig } from './common/config/app-config.js';
 import { ConfigError } from './common/config/config-error.js';
 import { loadConfig } from './common/config/load-config.js';
 import { MigrationLockTimeout } from './common/database/migration-lock-timeout.js';
-import { PortInUseError } from './common/startup/port-in-use.js';
+import { listenAddress } from './common/startup/listen-address.js';
+import { HostUnavailableError, PortInUseError } from './common/startup/port-in-use.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -26,10 +27,10 @@ async function main(): Promise<void> {
       );
     });
   }
-  const grpc = config.grpcPort > 0 ? `gRPC on port ${config.grpcPort}` : 'gRPC off';
+  const grpc = config.grpcPort > 0 ? `gRPC on ${listenAddress(config.grpcHost, config.grpcPort)}` : 'gRPC off';
   const browsers = config.corsOrigins.length > 0 ? `browsers from ${config.corsOrigins.join(', ')}` : 'no browser origins (CORS_ORIGINS)';
   const traces = config.tracing ? `to ${config.tracing.tracesUrl}` : 'off';
-  logger.log(`listening on http://0.0.0.0:${config.httpPort} (REST, gRPC-web, docs at /docs; ${browsers}), ${grpc}; database: ${where}; tokens: ${auth}; bus: ${busSummary(config)}; traces: ${traces}`);
+  logger.log(`listening on http://${listenAddress(config.httpHost, config.httpPort)} (REST, gRPC-web, docs at /docs; ${browsers}), ${grpc}; database: ${where}; tokens: ${auth}; bus: ${busSummary(config)}; traces: ${traces}`);
 }
 
 function busSummary(config: AppConfig): string {
@@ -41,7 +42,7 @@ function busSummary(config: AppConfig): string {
 
 /** Resolves once the service listens (src/start.ts then writes the code cache). */
 export const started = main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof PortInUseError || error instanceof MigrationLockTimeout) {
+  if (error instanceof ConfigError || error instanceof PortInUseError || error instanceof HostUnavailableError || error instanceof MigrationLockTimeout) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { RFC3339_MS } from '../support/assertions.js';
 import { GrpcTestClient } from '../support/grpc-client.js';
@@ -110,8 +112,21 @@ describe('the service as a process (npm start, npm run token)', () => {
     assert.equal(claims.exp - claims.iat, 3600);
   });
 
+  it('every token command of the README prints the token alone, so each works inside $(…)', async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const commands = [...readme.matchAll(/npm run(?: -s)? token\b(?: -- ([^)`\n]*))?/g)];
+    assert.ok(commands.length >= 3, `the README mints tokens (found ${commands.length} commands)`);
+    for (const [command, args = ''] of commands) {
+      assert.match(command, /^npm run -s token/, `"${command}": without -s, npm's banner would be captured with the token`);
+      const argv = args.replaceAll('$ORG', '111').split(' ').filter((arg) => arg !== '');
+      const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'token', '--', ...argv], { env: { ...process.env, DATA_DIR: dataDir } });
+      assert.match(stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/, `"${command}" prints one line, the token`);
+    }
+  });
+
   for (const [label, env, line] of [
     ['a non-numeric HTTP_PORT', { HTTP_PORT: 'abc' }, 'Invalid configuration: HTTP_PORT must be an integer from 1 to 65535, got "abc"'],
+    ['an HTTP_HOST with a port', { HTTP_HOST: '0.0.0.0:8080' }, 'Invalid configuration: HTTP_HOST must be an IPv4 address, an IPv6 address or a host name, without a port (like 0.0.0.0, 127.0.0.1, ::, ::1 or localhost), got "0.0.0.0:8080"'],
     ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
     ['a DATABASE_URL of another kind', { DATABASE_URL: 'postgres://x@h/db' }, 'Invalid configuration: DATABASE_URL must be a URL (mysql:), got "postgres://x@h/db"'],
     ['production without AUTH_ISSUER', { NODE_ENV: 'production' }, 'Invalid configuration: AUTH_ISSUER is required when NODE_ENV=production (the development key is never trusted there)'],
@@ -125,7 +140,7 @@ describe('the service as a process (npm start, npm run token)', () => {
   }
 
   for (const variable of ['HTTP_PORT', 'GRPC_PORT'] as const) {
-    it(`a busy ${variable} stops start-up with exit code 1 and one line naming the variable and the port, no stack trace`, async () => {
+    it(`a busy ${variable} stops start-up with exit code 1 and one line naming the variable, the port and the host, no stack trace`, async () => {
       const squatter = createServer();
       await new Promise<void>((resolve) => squatter.listen(0, '0.0.0.0', resolve));
       const busy = String((squatter.address() as AddressInfo).port);
@@ -133,7 +148,7 @@ describe('the service as a process (npm start, npm run token)', () => {
         const ports = variable === 'HTTP_PORT' ? { HTTP_PORT: busy, GRPC_PORT: '0' } : { HTTP_PORT: String(await freePort()), GRPC_PORT: busy };
         const result = await runScript('dist/src/main.js', [], { DATA_DIR: dataDir, ...ports });
         assert.equal(result.code, 1);
-        assert.equal(result.stderr, `Cannot start: ${variable} ${busy} is already in use by another process (stop it, or set ${variable} to a free port)\n`);
+        assert.equal(result.stderr, `Cannot start: ${variable} ${busy} on ${variable === 'HTTP_PORT' ? 'HTTP_HOST' : 'GRPC_HOST'} 0.0.0.0 is already in use by another process (stop it, or set ${variable} to a free port)\n`);
         assert.doesNotMatch(result.stdout, /EADDRINUSE|\n\s+at /);
       } finally {
         await new Promise((resolve) => squatter.close(resolve));

@@ -36,8 +36,8 @@ export function outputOf(child: ChildProcess): string {
   return outputs.get(child)?.text ?? '';
 }
 
-/** Starts the service as `npm start` does and waits until /debug/healthz answers. */
-export async function startService(env: Record<string, string>, port: number): Promise<ChildProcess> {
+/** Starts the service as `npm start` does and waits until /debug/healthz answers (on `host`, as a URL writes it: `[::1]`). */
+export async function startService(env: Record<string, string>, port: number, host = '127.0.0.1'): Promise<ChildProcess> {
   const start = startCommand();
   const child = spawn(process.execPath, [...start.nodeArgs, start.script], {
     env: { PATH: process.env.PATH ?? '', ...start.env, LOG_LEVEL: 'warn', GRPC_PORT: '0', ...env, HTTP_PORT: String(port) },
@@ -55,7 +55,7 @@ export async function startService(env: Record<string, string>, port: number): P
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}: ${stderr}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/debug/healthz`)).ok) return child;
+      if ((await fetch(`http://${host}:${port}/debug/healthz`)).ok) return child;
     } catch {
       // not listening yet
     }

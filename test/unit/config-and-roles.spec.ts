@@ -14,7 +14,9 @@ const ROLES = 'urn:zitadel:iam:org:project:roles';
 describe('configuration', () => {
   it('has the documented defaults', () => {
     const config = loadConfig({ DATA_DIR: '/tmp/lpf-defaults' });
+    assert.equal(config.httpHost, '0.0.0.0');
     assert.equal(config.httpPort, 8080);
+    assert.equal(config.grpcHost, '0.0.0.0');
     assert.equal(config.grpcPort, 50051);
     assert.deepEqual(config.database, { kind: 'sqlite', file: '/tmp/lpf-defaults/login-policy-factors.sqlite' });
     assert.equal(config.auth.mode, 'development');
@@ -26,6 +28,41 @@ describe('configuration', () => {
     assert.deepEqual(config.corsOrigins, []);
     assert.deepEqual(config.limits, { rate: { perSecond: 1000, burst: 2000 }, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 10_000 });
   });
+
+  it('reads HTTP_HOST and GRPC_HOST: IPv4 and IPv6 addresses (brackets optional) and host names', () => {
+    for (const [raw, host] of [
+      ['127.0.0.1', '127.0.0.1'],
+      [' 10.0.0.7 ', '10.0.0.7'],
+      ['::', '::'],
+      ['::1', '::1'],
+      ['[::1]', '::1'],
+      ['fd00::1:2', 'fd00::1:2'],
+      ['localhost', 'localhost'],
+      ['factors-1.internal.example.com', 'factors-1.internal.example.com'],
+      ['login_policy', 'login_policy'],
+    ]) {
+      assert.equal(loadConfig({ HTTP_HOST: raw }).httpHost, host, `HTTP_HOST=${raw}`);
+      assert.equal(loadConfig({ GRPC_HOST: raw }).grpcHost, host, `GRPC_HOST=${raw}`);
+    }
+    const config = loadConfig({ HTTP_HOST: '127.0.0.1', GRPC_HOST: '::1' });
+    assert.deepEqual([config.httpHost, config.grpcHost], ['127.0.0.1', '::1'], 'each door has its own');
+    assert.equal(loadConfig({ HTTP_HOST: '' }).httpHost, '0.0.0.0', 'empty is unset');
+  });
+
+  for (const name of ['HTTP_HOST', 'GRPC_HOST']) {
+    it(`refuses a ${name} that is no address or host name (a port, a URL, a bad IPv4 or IPv6 address) with one line naming the variable and the value`, () => {
+      for (const raw of ['256.1.1.1', '1.2.3', '0.0.0.0:8080', 'localhost:8080', '[::1]:50051', ':::1', 'http://localhost', 'local host', '-leading-hyphen', 'a..b', `${'a'.repeat(64)}.example`, '[127.0.0.1]']) {
+        assert.throws(
+          () => loadConfig({ [name]: raw }),
+          {
+            name: 'ConfigError',
+            message: `Invalid configuration: ${name} must be an IPv4 address, an IPv6 address or a host name, without a port (like 0.0.0.0, 127.0.0.1, ::, ::1 or localhost), got "${raw}"`,
+          },
+          `${name}=${raw}`,
+        );
+      }
+    });
+  }
 
   it('reads the abuse limits; RATE_LIMIT_PER_SECOND=0 turns the rate limit off', () => {
     const limits = loadConfig({ RATE_LIMIT_PER_SECOND: '50', RATE_LIMIT_BURST: '80', HTTP_HEADERS_TIMEOUT_SECONDS: '5', HTTP_REQUEST_TIMEOUT_SECONDS: '5', MAX_CONNECTIONS: '100' }).limits;

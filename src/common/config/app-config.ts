@@ -61,7 +61,11 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  */
 export class AppConfig {
   readonly production: boolean;
+  /** The address the HTTP port is bound to (0.0.0.0: every IPv4 interface). */
+  readonly httpHost: string;
   readonly httpPort: number;
+  /** The address the gRPC port is bound to. */
+  readonly grpcHost: string;
   readonly grpcPort: number;
   readonly dataDir: string;
   readonly database: DatabaseConfig;

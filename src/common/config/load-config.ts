@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseRolePermissions } from '../auth/role-permissions.js';
 import { AbuseLimits, ActiveBusTransport, AppConfig, TracingConfig, AuthConfig, BUS_TRANSPORTS, BusConfig, BusTransport, DatabaseConfig, LOG_LEVELS, LogLevel } from './app-config.js';
@@ -23,7 +24,9 @@ export function loadConfig(env: Environment = process.env): AppConfig {
   const dataDir = resolve(read('DATA_DIR') ?? './data');
   return new AppConfig({
     production,
+    httpHost: bindHost(read, 'HTTP_HOST'),
     httpPort: port(read, 'HTTP_PORT', 8080, false),
+    grpcHost: bindHost(read, 'GRPC_HOST'),
     grpcPort: port(read, 'GRPC_PORT', 50051, true),
     dataDir,
     database: database(read('DATABASE_URL'), dataDir),
@@ -45,6 +48,25 @@ type Reader = (name: string) => string | undefined;
 
 function port(read: Reader, name: string, fallback: number, zeroAllowed: boolean): number {
   return integer(read, name, fallback, zeroAllowed ? 0 : 1, 65_535);
+}
+
+/** Every IPv4 interface, as the service has always listened. */
+export const DEFAULT_BIND_HOST = '0.0.0.0';
+
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*$/;
+
+/** The address a server binds: an IPv4 or IPv6 address (brackets optional) or a host name; never a port or a URL. */
+function bindHost(read: Reader, name: string): string {
+  const raw = read(name);
+  if (raw === undefined) return DEFAULT_BIND_HOST;
+  const bracketed = /^\[(.*)\]$/.exec(raw)?.[1];
+  // brackets hold an IPv6 address; all digits and dots must be an IPv4 address (not a host name "1.2.3"); a colon means IPv6
+  const valid =
+    bracketed !== undefined ? isIPv6(bracketed) : /^[\d.]+$/.test(raw) ? isIPv4(raw) : raw.includes(':') ? isIPv6(raw) : HOST_NAME.test(raw);
+  if (!valid) {
+    throw new ConfigError(`${name} must be an IPv4 address, an IPv6 address or a host name, without a port (like 0.0.0.0, 127.0.0.1, ::, ::1 or localhost), got "${raw}"`);
+  }
+  return bracketed ?? raw;
 }
 
 function integer(read: Reader, name: string, fallback: number, min: number, max: number): number {

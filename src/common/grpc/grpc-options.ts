@@ -4,6 +4,7 @@ import { GrpcOptions, Transport } from '@nestjs/microservices';
 import { AppConfig } from '../config/app-config.js';
 import { ConnectionCap } from '../http/connection-cap.js';
 import { BODY_LIMIT_BYTES } from '../http/json-body-parser.js';
+import { listenAddress } from '../startup/listen-address.js';
 import { http2ServersOf } from './http2-servers.js';
 import { RequestMetrics } from '../metrics/request-metrics.js';
 import { measureGrpcCalls } from './grpc-call-metrics.js';
@@ -11,9 +12,6 @@ import { addLazyReflection } from './lazy-reflection.js';
 import { SERVICE_PACKAGES } from './proto-files.js';
 import { keepRepeatedAuthorization } from './repeated-authorization.js';
 import { serviceDefinition } from './service-definition.js';
-
-/** gRPC listens on every interface. */
-export const GRPC_HOST = '0.0.0.0';
 
 /**
  * The gRPC door: our .proto files, decoded to the same JSON-shaped objects the REST door takes,
@@ -24,7 +22,7 @@ export function grpcOptions(config: AppConfig, connectionCap: ConnectionCap, met
   return {
     transport: Transport.GRPC,
     options: {
-      url: `${GRPC_HOST}:${config.grpcPort}`,
+      url: listenAddress(config.grpcHost, config.grpcPort),
       package: SERVICE_PACKAGES,
       packageDefinition: serviceDefinition(),
       // a request message may be as large as a REST body; a larger one is refused with RESOURCE_EXHAUSTED before it is decoded
