@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { SQLITE_FILE_NAME } from '../../src/common/config/load-config.js';
 import { MIGRATIONS } from '../../src/common/database/database-options.js';
 import { DATABASES, DatabaseKind, MYSQL_URL, createMysqlDatabase } from '../support/databases.js';
-import { freePort, startService, stop } from '../support/processes.js';
+import { freePort, runScript, startService, stop } from '../support/processes.js';
 import { ServiceProcess } from '../support/service-process.js';
 import { TestApp } from '../support/test-app.js';
 
@@ -17,6 +17,8 @@ const PROCESSES = 3;
 const ROUNDS = 3;
 const MIGRATION_NAMES = MIGRATIONS.map((migration) => migration.name);
 const SOMEONE_ELSE = 'other-host/4242/0badf00d';
+/** What `npm run migration:run` runs, once built. */
+const MIGRATION_SCRIPT = join(__dirname, '../../src/cli/run-migrations.js');
 
 /** A fresh empty database of `kind`: the environment that points a service at it, and SQL run on it. */
 interface EmptyDatabase {
@@ -145,6 +147,20 @@ describe('the migration lock', () => {
         new RegExp(`^Cannot start: the migration lock \\(row 'migrations' of table migrations_lock\\) is held by ${SOMEONE_ELSE} until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} UTC; gave up after 1 s \\(MIGRATIONS_LOCK_WAIT_SECONDS\\)\\. [^\\n]*\\n$`),
       );
       assert.deepEqual(await tables(kind, database), ['migrations_lock'], 'nothing migrated meanwhile');
+    });
+
+    it(`${kind}: npm run migration:run takes the same lock: it gives up on a lock held by another, and migrates once the lock is free`, async () => {
+      const database = await emptyDatabase(kind);
+      cleanups.push(database.remove);
+      await lockHeldBySomeoneElse(kind, database, 3600);
+      const held = await runScript(MIGRATION_SCRIPT, [], { ...database.env, MIGRATIONS_LOCK_WAIT_SECONDS: '1' });
+      assert.equal(held.code, 1, held.stderr);
+      assert.match(held.stderr, new RegExp(`^Cannot migrate: the migration lock \\(row 'migrations' of table migrations_lock\\) is held by ${SOMEONE_ELSE} until [^;]+; gave up after 1 s \\(MIGRATIONS_LOCK_WAIT_SECONDS\\)\\. [^\\n]*\\n$`));
+      assert.deepEqual(await tables(kind, database), ['migrations_lock'], 'nothing migrated meanwhile');
+      await database.query('DELETE FROM migrations_lock');
+      const free = await runScript(MIGRATION_SCRIPT, [], database.env);
+      assert.equal(free.code, 0, free.stderr);
+      await assertMigratedOnce(database);
     });
 
     it(`${kind}: a lock whose holder crashed is taken over once it expires; the service starts and migrates`, async () => {
