@@ -5,6 +5,8 @@ import { PATTERN_METADATA } from '@nestjs/microservices/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import { after, before, describe, it } from 'node:test';
 import { PERMISSION_KEY, PUBLIC_KEY } from '../../src/common/auth/route-access.decorator.js';
+import { controllerHandlers } from '../../src/common/http/controller-handlers.js';
+import { restOperationOf } from '../../src/common/http/rest-call-telemetry.js';
 import { freePort } from '../support/processes.js';
 import { TestApp } from '../support/test-app.js';
 
@@ -38,5 +40,26 @@ describe('deny by default', () => {
     // 25 REST routes, 25 gRPC methods (also served on the bus), 3 debug routes, 2 health methods
     assert.ok(handlers.length >= 55, `found only ${handlers.length} handlers`);
     assert.deepEqual(undeclared, []);
+  });
+
+  it('every operation requires the same permission on its REST route as on its RPC method (gRPC, gRPC-web, bus), and each has both', () => {
+    /** The declaration a handler is judged by: its own, else its class's. */
+    const declaration = (handler: Function, controller: Function) =>
+      JSON.stringify(Reflect.getMetadata(PERMISSION_KEY, handler) ?? Reflect.getMetadata(PERMISSION_KEY, controller) ?? (Reflect.getMetadata(PUBLIC_KEY, handler) ? 'public' : 'none'));
+    const rest = new Map<string, string>();
+    const rpc = new Map<string, string>();
+    for (const { controller, handler } of controllerHandlers(app.app)) {
+      const operation = restOperationOf(handler);
+      if (Reflect.getMetadata(METHOD_METADATA, handler) !== undefined && operation !== undefined) rest.set(operation, declaration(handler, controller));
+      const patterns = (Reflect.getMetadata(PATTERN_METADATA, handler) ?? []) as unknown[];
+      for (const pattern of patterns) {
+        const { service, rpc: method } = (pattern ?? {}) as { service?: string; rpc?: string };
+        if (service?.endsWith('Service') && method) rpc.set(`${service}/${method}`, declaration(handler, controller));
+      }
+    }
+    assert.ok(rest.size >= 24, `found ${rest.size} REST operations`);
+    assert.deepEqual([...rest.keys()].sort(), [...rpc.keys()].sort(), 'the same operations on both');
+    const differing = [...rest].filter(([operation, declared]) => rpc.get(operation) !== declared).map(([operation, declared]) => `${operation}: REST ${declared}, RPC ${rpc.get(operation)}`);
+    assert.deepEqual(differing, []);
   });
 });
