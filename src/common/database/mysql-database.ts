@@ -6,6 +6,7 @@ import { KeyedReadCache } from './keyed-read-cache.js';
 import { mergedStatements } from './merged-statements.js';
 import { mysqlNumberedStatements } from './numbered-writes.js';
 import { inlineParams } from './mysql-literal.js';
+import { causalRead, galeraNodeReady } from './galera.js';
 import { GENERATION_SQL, READ_AT_COLUMN } from './position-counter.js';
 import { ReadCoalescer } from './read-coalescer.js';
 import { SqlParam, SqlRow, SqlStatement, SqlWriteResult } from './sql.js';
@@ -45,7 +46,14 @@ export class MysqlDatabase extends SqlDatabase {
   private readonly generations = new GenerationCheck(() => this.generation(), GENERATION_CHECKS_IN_FLIGHT);
   private readonly commits = new CommitBatcher<UnitWrites>((units) => this.commitNow(mergedStatements(units)), COMMITS_IN_FLIGHT);
 
-  constructor(private readonly pool: Pool) {
+  /** Each read's text with the causal-read prefix, made once per text (the texts are a few constants). */
+  private readonly causalTexts = new Map<string, string>();
+
+  constructor(
+    private readonly pool: Pool,
+    /** On a Galera node: every read waits until the node has applied what the cluster committed before it (see galera.ts). */
+    private readonly galera = false,
+  ) {
     super();
   }
 
@@ -75,13 +83,21 @@ export class MysqlDatabase extends SqlDatabase {
   }
 
   read<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    const text = this.galera ? this.causal(sql) : sql;
     return new Promise((resolve, reject) => {
-      this.pool.execute(sql, params as SqlParam[], (error, rows) => (error ? reject(error) : resolve(rows as T[])));
+      this.pool.execute(text, params as SqlParam[], (error, rows) => (error ? reject(error) : resolve(rows as T[])));
     });
   }
 
   ping(): Promise<void> {
+    if (this.galera) return galeraNodeReady(this.pool);
     return new Promise((resolve, reject) => this.pool.query('SELECT 1', (error) => (error ? reject(error) : resolve())));
+  }
+
+  private causal(sql: string): string {
+    let text = this.causalTexts.get(sql);
+    if (text === undefined) this.causalTexts.set(sql, (text = causalRead(sql)));
+    return text;
   }
 
   execute(sql: string, params: readonly SqlParam[] = []): Promise<SqlWriteResult> {

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Pool } from 'mysql2';
 import { DataSource } from 'typeorm';
+import { isGaleraNode } from './galera.js';
 import { MysqlDatabase } from './mysql-database.js';
 import { SqlDatabase } from './sql-database.js';
 import { SqliteChangeMarker } from './sqlite-change-marker.js';
@@ -11,7 +12,7 @@ export async function openSqlDatabase(dataSource: DataSource): Promise<SqlDataba
   const driver = dataSource.driver as unknown as { pool?: Pool; databaseConnection?: Database };
   if (dataSource.options.type === 'mysql') {
     if (!driver.pool) throw new Error('the MySQL pool is not open');
-    return new MysqlDatabase(driver.pool);
+    return new MysqlDatabase(driver.pool, await isGaleraNode(driver.pool));
   }
   if (!driver.databaseConnection) throw new Error('the SQLite connection is not open');
   // loaded here, so a MySQL deployment never loads the native SQLite module

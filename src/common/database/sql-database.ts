@@ -5,8 +5,15 @@ import { SqlDialect, SqlParam, SqlRow, SqlWriteResult } from './sql.js';
 import { SqlTransaction } from './sql-transaction.js';
 
 
-/** How often a unit of work runs again after another writer committed first. */
-const MAX_ATTEMPTS = 12;
+/**
+ * How often a unit of work runs again after another writer committed first. Most conflicts clear
+ * at the second attempt; on a Galera cluster, where every commit moves the one position-counter
+ * row and commits through other nodes win certification against it, a unit may lose many rounds
+ * in a row while the other nodes keep writing, so the pauses between attempts grow.
+ */
+const MAX_ATTEMPTS = 30;
+/** The longest pause between two attempts (the pause is random up to 2^attempts ms, capped here). */
+const MAX_PAUSE_MS = 100;
 
 /**
  * The service's one way to the database: plain statements for the read path (no transaction,
@@ -65,7 +72,7 @@ export abstract class SqlDatabase implements OnApplicationShutdown {
       } catch (error) {
         if (!isRetryableConflict(error) || attempts >= MAX_ATTEMPTS) throw error;
         this.logger.debug(`write conflict (attempt ${attempts}), running the unit again`);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempts));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_PAUSE_MS, 2 ** attempts)));
       }
     }
   }

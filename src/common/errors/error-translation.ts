@@ -31,6 +31,8 @@ const DATABASE_UNAVAILABLE_CODES = new Set([
   'PROTOCOL_CONNECTION_LOST',
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
+  // errno 1047 on a Galera node that is not ready yet (joining, or cut off from the cluster's majority)
+  'ER_UNKNOWN_COM_ERROR',
   'SQLITE_BUSY',
   'SQLITE_CANTOPEN',
 ]);
