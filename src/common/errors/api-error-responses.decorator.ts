@@ -31,7 +31,8 @@ export function ApiErrors(...cases: ErrorCase[]): MethodDecorator & ClassDecorat
         status,
         type: ErrorBodyDto,
         description: statusCases.map(({ when, error }) => (error.id ? `${when} (\`${error.id}\`).` : `${when}.`)).join('\n\n'),
-        examples: Object.fromEntries(statusCases.map(({ when, error }) => [exampleName(error), { summary: when, value: statusOf(error).body }])),
+        // the example menu shows summaries as plain text: no Markdown there
+        examples: Object.fromEntries(statusCases.map(({ when, error }) => [exampleName(error), { summary: when.replaceAll('`', ''), value: statusOf(error).body }])),
       }),
     ),
   );
