@@ -13,11 +13,11 @@ import { AddMultiFactorToLoginPolicyRequest, AddSecondFactorToLoginPolicyRequest
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
+import { ApiFactorTypeParam } from '../login-policy/factor-type.param.js';
 import { factorAddErrors, factorRemoveErrors, settingsUpdateErrors } from '../login-policy/login-policy.api-errors.js';
 import { toDetailsResponse, toMultiFactorList, toSecondFactorList, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 import { INSTANCE_LEVEL } from '../login-policy/policy-level.js';
-import { ApiFactorTypeParam } from '../login-policy/factor-type.param.js';
 
 /**
  * Admin API (`zitadel.admin.v1.AdminService`): the instance's default login policy, which every

@@ -3,13 +3,13 @@ import { ENUM_UNDEFINED_REJECTED, ENUM_ZERO_REJECTED } from '../../common/proto/
 import { invalidRequest } from '../../common/validation/invalid-request.js';
 import { LoginPolicyErrors } from './login-policy.errors.js';
 import { FactorKind } from './login-policy.model.js';
-import { PolicyLevel } from './policy-level.js';
+import { ORG_LEVEL, PolicyLevel } from './policy-level.js';
 
-/**
- * The error answers of the login-policy operations, per level, as the API documentation shows
- * them: the same errors the core and the validation throw (test/e2e/openapi checks each against
- * the running service).
- */
+// The error answers of the login-policy operations, per level, as the API documentation shows
+// them: the errors the core and the validation throw (test/e2e/openapi.e2e-spec checks each one
+// against the running service).
+
+/** The factor kind as the request names spell it. */
 const FACTOR_REQUEST = { second: 'SecondFactor', multi: 'MultiFactor' } as const;
 
 export function factorAddErrors(level: PolicyLevel, kind: FactorKind): ErrorCase[] {
@@ -35,4 +35,22 @@ export function settingsUpdateErrors(level: PolicyLevel, requestName: string): E
     ),
     errorCase('The request changes nothing', LoginPolicyErrors.notChanged(level)),
   ];
+}
+
+/** Management AddCustomLoginPolicy. */
+export function customPolicyAddErrors(): ErrorCase[] {
+  return [
+    errorCase('A factor is 0 (UNSPECIFIED) or unknown, or a setting is not valid', invalidRequest('AddCustomLoginPolicyRequest', [{ field: 'secondFactors', description: ENUM_UNDEFINED_REJECTED }])),
+    errorCase('The org already has a custom policy', LoginPolicyErrors.customPolicyExists()),
+  ];
+}
+
+/** Management UpdateCustomLoginPolicy. */
+export function customPolicyUpdateErrors(): ErrorCase[] {
+  return [...settingsUpdateErrors(ORG_LEVEL, 'UpdateCustomLoginPolicyRequest'), errorCase('The org has no custom policy', LoginPolicyErrors.policyNotFound(ORG_LEVEL))];
+}
+
+/** Management ResetLoginPolicyToDefault. */
+export function customPolicyResetErrors(): ErrorCase[] {
+  return [errorCase('The org has no custom policy', LoginPolicyErrors.noCustomPolicyToReset())];
 }

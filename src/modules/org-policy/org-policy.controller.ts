@@ -3,7 +3,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller, TargetOrg } from '../../common/auth/caller-carrier.js';
 import { OrgPermission } from '../../common/auth/route-access.decorator.js';
-import { ApiErrors, errorCase } from '../../common/errors/api-error-responses.decorator.js';
+import { ApiErrors } from '../../common/errors/api-error-responses.decorator.js';
 import { DirectRoute } from '../../common/http/direct-routes.js';
 import { DetailsResponse } from '../../common/proto/object.dto.js';
 import { MultiFactorType, SecondFactorType } from '../../common/proto/policy-enums.js';
@@ -14,14 +14,11 @@ import { AddMultiFactorToLoginPolicyRequest, AddSecondFactorToLoginPolicyRequest
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateCustomLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse, GetLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
-import { factorAddErrors, factorRemoveErrors, settingsUpdateErrors } from '../login-policy/login-policy.api-errors.js';
-import { LoginPolicyErrors } from '../login-policy/login-policy.errors.js';
+import { ApiFactorTypeParam } from '../login-policy/factor-type.param.js';
+import { customPolicyAddErrors, customPolicyResetErrors, customPolicyUpdateErrors, factorAddErrors, factorRemoveErrors } from '../login-policy/login-policy.api-errors.js';
 import { toDetailsResponse, toFactorLists, toMultiFactorList, toSecondFactorList, toGetLoginPolicyResponse, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
-import { ApiFactorTypeParam } from '../login-policy/factor-type.param.js';
 import { ORG_LEVEL } from '../login-policy/policy-level.js';
-import { invalidRequest } from '../../common/validation/invalid-request.js';
-import { ENUM_UNDEFINED_REJECTED } from '../../common/proto/proto-enum.js';
 
 const COPY_ON_WRITE =
   ' An org without a custom policy first gets a copy of the current instance default (event `org.policy.login.added`), in the same transaction, so the change is real; it then stops following the default until ResetLoginPolicyToDefault.';
@@ -74,10 +71,7 @@ export class OrgPolicyController {
       'Settings plus exactly the listed factors (duplicates collapse). Events `org.policy.login.added`, then one factor-added event per factor; details name the last.',
   })
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors(
-    errorCase('A factor is 0 (UNSPECIFIED) or unknown, or a setting is not valid', invalidRequest('AddCustomLoginPolicyRequest', [{ field: 'secondFactors', description: ENUM_UNDEFINED_REJECTED }])),
-    errorCase('The org already has a custom policy', LoginPolicyErrors.customPolicyExists()),
-  )
+  @ApiErrors(...customPolicyAddErrors())
   async addCustomLoginPolicy(
     @TargetOrg() orgId: string,
     @Body() request: AddCustomLoginPolicyRequest,
@@ -95,7 +89,7 @@ export class OrgPolicyController {
     description: 'Replaces every setting (absent fields take their zero value); factors are untouched. Event `org.policy.login.changed`.',
   })
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors(...settingsUpdateErrors(ORG_LEVEL, 'UpdateCustomLoginPolicyRequest'), errorCase('The org has no custom policy', LoginPolicyErrors.policyNotFound(ORG_LEVEL)))
+  @ApiErrors(...customPolicyUpdateErrors())
   async updateCustomLoginPolicy(
     @TargetOrg() orgId: string,
     @Body() request: UpdateCustomLoginPolicyRequest,
@@ -112,7 +106,7 @@ export class OrgPolicyController {
     description: 'Drops the custom policy and all its factors; the org follows the instance default again. Event `org.policy.login.removed`.',
   })
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors(errorCase('The org has no custom policy', LoginPolicyErrors.noCustomPolicyToReset()))
+  @ApiErrors(...customPolicyResetErrors())
   async resetLoginPolicyToDefault(@TargetOrg() orgId: string, @Caller() caller: AuthContext): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.resetToDefault(this.instance.orgPolicyOwner(orgId), caller.userId));
   }
