@@ -1,6 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
+export const DOCS_TITLE = 'Login-policy factors';
+
 const DESCRIPTION = [
   'Which authentication factors an instance and each of its organizations allow at login: second factors',
   '(authenticator app, security key, email code, SMS code) and passwordless multi factors (passkeys).',
@@ -10,17 +12,47 @@ const DESCRIPTION = [
   'RFC 3339 timestamps with milliseconds, durations as seconds strings (`"64800s"`), enums as names',
   '(numbers are accepted on input).',
   '',
-  'Every call needs `Authorization: Bearer <JWT>`. Errors are `google.rpc.Status` JSON: `{code, message, details}`.',
+  'Every call needs `Authorization: Bearer <JWT>`. Errors are `google.rpc.Status` JSON: `{code, message, details}`;',
+  'each operation lists, per status, the answers it can give.',
+  '',
+  '**A token for trying it out.** In development mode (no `AUTH_ISSUER` set), mint one signed with the development',
+  'key, in the directory the service runs in:',
+  '',
+  '```',
+  'npm run -s token -- --role IAM_OWNER',
+  '```',
+  '',
+  'then press **Authorize** and paste it (without `Bearer `); it is kept across reloads of this page. For an org',
+  'role instead: `npm run -s token -- --role ORG_OWNER:<orgId> --org <orgId>`. Management calls act on the org in',
+  '`x-zitadel-orgid`, else on the token\'s own org: create one with `POST /management/v1/orgs` and use its `id`.',
+  'With `AUTH_ISSUER` set, tokens come from that issuer only.',
 ].join('\n');
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
-    .setTitle('Login-policy factors')
+    .setTitle(DOCS_TITLE)
     .setDescription(DESCRIPTION)
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return withUniqueOperationIds(SwaggerModule.createDocument(app, config));
+}
+
+/**
+ * A handler on two paths (ZITADEL's path and our alias) gives both operations its one
+ * operationId, and Swagger UI then opens both at one click. The later path gets `_alias`.
+ */
+function withUniqueOperationIds(document: OpenAPIObject): OpenAPIObject {
+  const seen = new Set<string>();
+  for (const methods of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = methods[method];
+      if (operation?.operationId === undefined) continue;
+      if (seen.has(operation.operationId)) operation.operationId = `${operation.operationId}_alias`;
+      seen.add(operation.operationId);
+    }
+  }
+  return document;
 }
 
 /**
@@ -31,5 +63,7 @@ export function setupSwagger(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
+    customSiteTitle: `${DOCS_TITLE} API`,
+    swaggerOptions: { persistAuthorization: true },
   });
 }

@@ -73,7 +73,7 @@ const orgRef: fc.Arbitrary<OrgRef> = fc.oneof(
 /** A path parameter: what the schema allows, and what it does not (bad percent-encoding, over 100 characters, …). */
 function paramValue(name: string, schema: Schema): fc.Arbitrary<ParamValue> {
   const valid: fc.Arbitrary<ParamValue> = schema.enum
-    ? fc.oneof(fc.constantFrom(...schema.enum), fc.integer({ min: 0, max: schema.enum.length - 1 }).map(String)).map((text) => ({ text }))
+    ? fc.oneof(fc.constantFrom(...schema.enum), fc.integer({ min: 0, max: schema.enum.length }).map(String)).map((text) => ({ text }))
     : orgRef.map((org) => ({ org }));
   const hostile = fc.oneof(
     hostileString.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, '?')).slice(0, 300)),

@@ -1,17 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../errors/domain-error.js';
-import { badRequestDetail } from '../errors/error-detail.js';
-import { ErrorKind } from '../errors/error-kind.js';
 import { HeaderValue } from '../http/raw-header.js';
+import { noOrganisationGiven, permissionDenied } from './access-refusals.js';
 import { AuthContext } from './auth-context.js';
 import { Authenticator } from './authenticator.service.js';
 import { CallerRateLimit } from './caller-rate-limit.service.js';
-import { ORG_HEADER, RequiredPermission } from './route-access.decorator.js';
-
-export const PERMISSION_DENIED_ID = 'AUTH-5mWD2';
-export const PERMISSION_DENIED_MESSAGE = 'No matching permissions found';
-
-export const permissionDenied = () => new DomainError(ErrorKind.PermissionDenied, PERMISSION_DENIED_ID, PERMISSION_DENIED_MESSAGE);
+import { RequiredPermission } from './route-access.decorator.js';
 
 /**
  * What a request brings to be let in: its `authorization` value (every value, when it came more
@@ -80,11 +73,7 @@ export class AccessPolicy {
       return { caller };
     }
     const targetOrgId = credentials.orgHeader ?? caller.ownOrgId;
-    if (targetOrgId === undefined) {
-      throw new DomainError(ErrorKind.InvalidArgument, undefined, `no organisation given: send the ${ORG_HEADER} header or use a token of a user in an org`, [
-        badRequestDetail([{ field: ORG_HEADER, description: 'required when the token names no org of its own' }]),
-      ]);
-    }
+    if (targetOrgId === undefined) throw noOrganisationGiven();
     if (!caller.canInOrg(required.permission, targetOrgId)) throw permissionDenied();
     return { caller, targetOrgId };
   }

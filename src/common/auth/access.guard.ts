@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AccessPolicy, Admitted, permissionDenied } from './access-policy.service.js';
+import { AccessPolicy, Admitted } from './access-policy.service.js';
+import { permissionDenied } from './access-refusals.js';
 import { assertBeforeDeadline } from '../grpc/deadline.js';
 import { CallerCarrier, callerCarrier, rpcCall } from './caller-carrier.js';
 import { PERMISSION_KEY, PUBLIC_KEY, RequiredPermission } from './route-access.decorator.js';

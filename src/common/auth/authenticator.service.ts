@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { JWTPayload } from 'jose';
 import { AppConfig } from '../config/app-config.js';
-import { DomainError } from '../errors/domain-error.js';
-import { ErrorKind } from '../errors/error-kind.js';
 import { HeaderValue } from '../http/raw-header.js';
+import { authHeaderMissing } from './access-refusals.js';
 import { AuthContext } from './auth-context.js';
 import { authContextFromClaims } from './role-claim.js';
 import { MAX_AUTHORIZATION_LENGTH, isCanonicalCompactJws } from './token-form.js';
@@ -70,8 +69,6 @@ export class Authenticator {
     return this.verified.size;
   }
 }
-
-const authHeaderMissing = () => new DomainError(ErrorKind.Unauthenticated, undefined, 'auth header missing');
 
 /** When the token expires (epoch ms); tokens without `exp` are verified on every use. */
 function expiryOf(claims: JWTPayload): number | undefined {

@@ -1,11 +1,14 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorBodyDto } from '../errors/error-body.dto.js';
+import { ApiBearerAuth, ApiHeader } from '@nestjs/swagger';
+import { ApiErrors, errorCase } from '../errors/api-error-responses.decorator.js';
+import { orgNotFound } from '../errors/org-not-found.js';
+import { ORG_HEADER, authHeaderMissing, noOrganisationGiven, permissionDenied } from './access-refusals.js';
 import { Permission } from './permission.js';
+import { invalidToken } from './token-verifier.service.js';
 
+export { ORG_HEADER } from './access-refusals.js';
 export const PERMISSION_KEY = 'access:permission';
 export const PUBLIC_KEY = 'access:public';
-export const ORG_HEADER = 'x-zitadel-orgid';
 
 /** Where a permission must be held: on the instance, or in the org the request targets. */
 export type PermissionScope = 'instance' | 'org';
@@ -19,8 +22,11 @@ function access(required: RequiredPermission, ...docs: (ClassDecorator & MethodD
   return applyDecorators(
     SetMetadata(PERMISSION_KEY, required),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No bearer token, or a token that is not valid.', type: ErrorBodyDto }),
-    ApiForbiddenResponse({ description: `The caller's roles do not grant \`${required.permission}\`.`, type: ErrorBodyDto }),
+    ApiErrors(
+      errorCase('No `Authorization` header', authHeaderMissing()),
+      errorCase('The token is not valid: bad signature, expired, wrong issuer or audience', invalidToken()),
+      errorCase(`The caller's roles do not grant \`${required.permission}\`${required.scope === 'org' ? ' in the org' : ''}`, permissionDenied()),
+    ),
     ...docs,
   );
 }
@@ -41,7 +47,10 @@ export function OrgPermission(permission: Permission): ClassDecorator & MethodDe
   return access(
     { permission, scope: 'org' },
     ApiHeader({ name: ORG_HEADER, required: false, description: "The org to act on; defaults to the caller's own org." }),
-    ApiNotFoundResponse({ description: 'The org does not exist or was removed (`Org-n0tFd`).', type: ErrorBodyDto }),
+    ApiErrors(
+      errorCase(`Neither \`${ORG_HEADER}\` nor the token names an org`, noOrganisationGiven()),
+      errorCase('The org does not exist or was removed', orgNotFound()),
+    ),
   );
 }
 

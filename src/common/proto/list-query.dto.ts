@@ -6,13 +6,13 @@ export const MAX_LIST_LIMIT = 1000;
 
 /** `zitadel.v1.ListQuery` */
 export class ListQuery {
-  /** How many results to skip (uint64; number or string). */
-  @ApiPropertyOptional({ example: '0' })
+  /** How many results to skip (uint64: a decimal string; a number is accepted too). */
+  @ApiPropertyOptional({ type: 'string', format: 'uint64', example: '0' })
   @IsProtoUint()
   offset?: string | number;
 
-  /** How many results at most: 1 to 1000; 0 or absent means 100. */
-  @ApiPropertyOptional({ example: 100 })
+  /** How many results at most: 1 to 1000; 0 or absent means 100 (uint32; a numeric string is accepted too). */
+  @ApiPropertyOptional({ type: 'integer', format: 'uint32', example: 100 })
   @IsProtoUint(MAX_LIST_LIMIT)
   limit?: string | number;
 

@@ -22,6 +22,11 @@ export class ProtoEnum<Name extends string = string> {
     return [...this.byNumber.values()];
   }
 
+  /** The names a request may carry where 0 is refused: all but the zero value's (`…_UNSPECIFIED`). */
+  get nonZeroNames(): Name[] {
+    return [...this.byNumber].filter(([value]) => value !== 0).map(([, name]) => name);
+  }
+
   /** The number for a name or a defined number (also as a numeric string); undefined otherwise. */
   toNumber(value: unknown): number | undefined {
     if (typeof value === 'string') {

@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission } from '../../common/auth/route-access.decorator.js';
-import { ApiErrors } from '../../common/errors/api-error-responses.decorator.js';
+import { ApiErrors, errorCase } from '../../common/errors/api-error-responses.decorator.js';
+import { invalidRequest } from '../../common/validation/invalid-request.js';
 import { ListEventsRequest, ListEventsResponse } from './dto/list-events.dto.js';
 import { toEventFilter, toEventMessage } from './event.mapper.js';
 import { EventsService } from './events.service.js';
@@ -22,8 +23,9 @@ export class EventsController {
       'Every change as an event, newest first unless `asc` is true. Page with `position` (the last position you saw) ' +
       'across aggregates, or with `sequence` within one aggregate (`aggregateId`).',
   })
+  @ApiBody({ type: ListEventsRequest, required: false, examples: { oldestFirst: { summary: 'The first ten events, oldest first', value: { asc: true, limit: 10 } } } })
   @ApiOkResponse({ type: ListEventsResponse })
-  @ApiErrors({ badRequest: 'Invalid filter value.' })
+  @ApiErrors(errorCase('A filter value is not valid', invalidRequest('ListEventsRequest', [{ field: 'aggregateTypes', description: 'value must be one of instance, org' }])))
   async listEvents(@Body() request: ListEventsRequest): Promise<ListEventsResponse> {
     const events = await this.events.listEvents(toEventFilter(request));
     return { events: events.map(toEventMessage) };

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller } from '../../common/auth/caller-carrier.js';
 import { Permission } from '../../common/auth/route-access.decorator.js';
@@ -13,10 +13,11 @@ import { AddMultiFactorToLoginPolicyRequest, AddSecondFactorToLoginPolicyRequest
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
+import { ApiFactorTypeParam } from '../login-policy/factor-type.param.js';
+import { factorAddErrors, factorRemoveErrors, settingsUpdateErrors } from '../login-policy/login-policy.api-errors.js';
 import { toDetailsResponse, toMultiFactorList, toSecondFactorList, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
-
-const TYPE_PARAM = { name: 'type', description: 'The factor, by name or number.' };
+import { INSTANCE_LEVEL } from '../login-policy/policy-level.js';
 
 /**
  * Admin API (`zitadel.admin.v1.AdminService`): the instance's default login policy, which every
@@ -53,7 +54,7 @@ export class InstancePolicyController {
       'A request that changes nothing answers 400 FAILED_PRECONDITION `INSTANCE-5M9vdd`. Event `instance.policy.login.changed`.',
   })
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors({ badRequest: 'Invalid field, or nothing changed (`INSTANCE-5M9vdd`).' })
+  @ApiErrors(...settingsUpdateErrors(INSTANCE_LEVEL, 'UpdateLoginPolicyRequest'))
   async updateLoginPolicy(@Body() request: UpdateLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
     const change = await this.policies.updateSettings(this.instance.defaultPolicyOwner(), toSettings(request), caller.userId);
     return toDetailsResponse(change);
@@ -68,6 +69,7 @@ export class InstancePolicyController {
     summary: 'List the second factors of the default login policy',
     description: 'Second factors (2FA) allowed by the instance default, in the order they were added. The body may be `{}` or absent.',
   })
+  @ApiBody({ type: ListLoginPolicyFactorsRequest, required: false })
   @ApiOkResponse({ type: ListLoginPolicySecondFactorsResponse })
   listSecondFactors(@Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicySecondFactorsResponse> {
     return this.policies.listFactors(this.instance.defaultPolicyOwner(), 'second').then(toSecondFactorList);
@@ -83,7 +85,7 @@ export class InstancePolicyController {
     description: 'Allows a second factor (2FA) for every org that follows the default. Event `instance.policy.login.secondfactor.added`.',
   })
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors({ badRequest: 'Missing, 0 or unknown `type`.', conflict: 'Already on the policy (`INSTANCE-2B0ps`).' })
+  @ApiErrors(...factorAddErrors(INSTANCE_LEVEL, 'second'))
   async addSecondFactor(@Body() request: AddSecondFactorToLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
     const change = await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'second', request.type, caller.userId);
     return toDetailsResponse(change);
@@ -97,9 +99,9 @@ export class InstancePolicyController {
     summary: 'Remove a second factor from the default login policy',
     description: 'Event `instance.policy.login.secondfactor.removed`.',
   })
-  @ApiParam({ ...TYPE_PARAM, enum: SecondFactorType.names, enumName: SecondFactorType.shortName })
+  @ApiFactorTypeParam(SecondFactorType, 'SECOND_FACTOR_TYPE_OTP')
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors({ badRequest: '0 or unknown `type`.', notFound: 'Not on the policy (`INSTANCE-3M9od`).' })
+  @ApiErrors(...factorRemoveErrors(INSTANCE_LEVEL, 'second'))
   async removeSecondFactor(
     @Param('type', new ProtoEnumPipe(SecondFactorType, 'RemoveSecondFactorFromLoginPolicyRequest', 'type')) type: number,
     @Caller() caller: AuthContext,
@@ -117,6 +119,7 @@ export class InstancePolicyController {
     summary: 'List the multi factors of the default login policy',
     description: 'Passwordless multi factors (passkeys) allowed by the instance default, in the order they were added.',
   })
+  @ApiBody({ type: ListLoginPolicyFactorsRequest, required: false })
   @ApiOkResponse({ type: ListLoginPolicyMultiFactorsResponse })
   listMultiFactors(@Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicyMultiFactorsResponse> {
     return this.policies.listFactors(this.instance.defaultPolicyOwner(), 'multi').then(toMultiFactorList);
@@ -132,7 +135,7 @@ export class InstancePolicyController {
     description: 'Allows a passwordless multi factor. Event `instance.policy.login.multifactor.added`.',
   })
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors({ badRequest: 'Missing, 0 or unknown `type`.', conflict: 'Already on the policy (`INSTANCE-3M9od`).' })
+  @ApiErrors(...factorAddErrors(INSTANCE_LEVEL, 'multi'))
   async addMultiFactor(@Body() request: AddMultiFactorToLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
     const change = await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'multi', request.type, caller.userId);
     return toDetailsResponse(change);
@@ -146,9 +149,9 @@ export class InstancePolicyController {
     summary: 'Remove a multi factor from the default login policy',
     description: 'Event `instance.policy.login.multifactor.removed`.',
   })
-  @ApiParam({ ...TYPE_PARAM, enum: MultiFactorType.names, enumName: MultiFactorType.shortName })
+  @ApiFactorTypeParam(MultiFactorType, 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION')
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors({ badRequest: '0 or unknown `type`.', notFound: 'Not on the policy (`INSTANCE-3M9df`).' })
+  @ApiErrors(...factorRemoveErrors(INSTANCE_LEVEL, 'multi'))
   async removeMultiFactor(
     @Param('type', new ProtoEnumPipe(MultiFactorType, 'RemoveMultiFactorFromLoginPolicyRequest', 'type')) type: number,
     @Caller() caller: AuthContext,

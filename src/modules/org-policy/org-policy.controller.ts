@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller, TargetOrg } from '../../common/auth/caller-carrier.js';
 import { OrgPermission } from '../../common/auth/route-access.decorator.js';
@@ -14,10 +14,12 @@ import { AddMultiFactorToLoginPolicyRequest, AddSecondFactorToLoginPolicyRequest
 import { ListLoginPolicyMultiFactorsResponse, ListLoginPolicySecondFactorsResponse } from '../login-policy/dto/factor-responses.dto.js';
 import { UpdateCustomLoginPolicyRequest } from '../login-policy/dto/login-policy-settings.dto.js';
 import { GetDefaultLoginPolicyResponse, GetLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
+import { ApiFactorTypeParam } from '../login-policy/factor-type.param.js';
+import { customPolicyAddErrors, customPolicyResetErrors, customPolicyUpdateErrors, factorAddErrors, factorRemoveErrors } from '../login-policy/login-policy.api-errors.js';
 import { toDetailsResponse, toFactorLists, toMultiFactorList, toSecondFactorList, toGetLoginPolicyResponse, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
+import { ORG_LEVEL } from '../login-policy/policy-level.js';
 
-const TYPE_PARAM = { name: 'type', description: 'The factor, by name or number.' };
 const COPY_ON_WRITE =
   ' An org without a custom policy first gets a copy of the current instance default (event `org.policy.login.added`), in the same transaction, so the change is real; it then stops following the default until ResetLoginPolicyToDefault.';
 
@@ -69,7 +71,7 @@ export class OrgPolicyController {
       'Settings plus exactly the listed factors (duplicates collapse). Events `org.policy.login.added`, then one factor-added event per factor; details name the last.',
   })
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors({ badRequest: 'Invalid field or factor (UNSPECIFIED).', conflict: 'The org already has one (`Org-Dgfb2`).' })
+  @ApiErrors(...customPolicyAddErrors())
   async addCustomLoginPolicy(
     @TargetOrg() orgId: string,
     @Body() request: AddCustomLoginPolicyRequest,
@@ -87,7 +89,7 @@ export class OrgPolicyController {
     description: 'Replaces every setting (absent fields take their zero value); factors are untouched. Event `org.policy.login.changed`.',
   })
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors({ badRequest: 'Invalid field, or nothing changed (`Org-5M9vdd`).', notFound: 'The org has no custom policy (`Org-M0sif`).' })
+  @ApiErrors(...customPolicyUpdateErrors())
   async updateCustomLoginPolicy(
     @TargetOrg() orgId: string,
     @Body() request: UpdateCustomLoginPolicyRequest,
@@ -104,7 +106,7 @@ export class OrgPolicyController {
     description: 'Drops the custom policy and all its factors; the org follows the instance default again. Event `org.policy.login.removed`.',
   })
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors({ notFound: 'The org has no custom policy (`Org-GHB37`).' })
+  @ApiErrors(...customPolicyResetErrors())
   async resetLoginPolicyToDefault(@TargetOrg() orgId: string, @Caller() caller: AuthContext): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.resetToDefault(this.instance.orgPolicyOwner(orgId), caller.userId));
   }
@@ -118,6 +120,7 @@ export class OrgPolicyController {
     summary: "List the org's second factors",
     description: 'From the custom policy, or the instance default while the org has none; in the order they were added.',
   })
+  @ApiBody({ type: ListLoginPolicyFactorsRequest, required: false })
   @ApiOkResponse({ type: ListLoginPolicySecondFactorsResponse })
   listSecondFactors(@TargetOrg() orgId: string, @Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicySecondFactorsResponse> {
     return this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'second').then(toSecondFactorList);
@@ -133,7 +136,7 @@ export class OrgPolicyController {
     description: `Event \`org.policy.login.secondfactor.added\`.${COPY_ON_WRITE}`,
   })
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors({ badRequest: 'Missing, 0 or unknown `type`.', conflict: 'Already on the policy (`Org-2B0ps`).' })
+  @ApiErrors(...factorAddErrors(ORG_LEVEL, 'second'))
   async addSecondFactor(
     @TargetOrg() orgId: string,
     @Body() request: AddSecondFactorToLoginPolicyRequest,
@@ -150,9 +153,9 @@ export class OrgPolicyController {
     summary: 'Remove a second factor from the org',
     description: `Event \`org.policy.login.secondfactor.removed\`.${COPY_ON_WRITE}`,
   })
-  @ApiParam({ ...TYPE_PARAM, enum: SecondFactorType.names, enumName: SecondFactorType.shortName })
+  @ApiFactorTypeParam(SecondFactorType, 'SECOND_FACTOR_TYPE_OTP')
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors({ badRequest: '0 or unknown `type`.', notFound: 'Not on the policy (`Org-3M9od`).' })
+  @ApiErrors(...factorRemoveErrors(ORG_LEVEL, 'second'))
   async removeSecondFactor(
     @TargetOrg() orgId: string,
     @Param('type', new ProtoEnumPipe(SecondFactorType, 'RemoveSecondFactorFromLoginPolicyRequest', 'type')) type: number,
@@ -170,6 +173,7 @@ export class OrgPolicyController {
     summary: "List the org's multi factors",
     description: '`auth_factors/_search` is the path ZITADEL uses; `multi_factors/_search` is an alias.',
   })
+  @ApiBody({ type: ListLoginPolicyFactorsRequest, required: false })
   @ApiOkResponse({ type: ListLoginPolicyMultiFactorsResponse })
   listMultiFactors(@TargetOrg() orgId: string, @Body() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicyMultiFactorsResponse> {
     return this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'multi').then(toMultiFactorList);
@@ -185,7 +189,7 @@ export class OrgPolicyController {
     description: `Event \`org.policy.login.multifactor.added\`.${COPY_ON_WRITE}`,
   })
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors({ badRequest: 'Missing, 0 or unknown `type`.', conflict: 'Already on the policy (`Org-3M9od`).' })
+  @ApiErrors(...factorAddErrors(ORG_LEVEL, 'multi'))
   async addMultiFactor(
     @TargetOrg() orgId: string,
     @Body() request: AddMultiFactorToLoginPolicyRequest,
@@ -202,9 +206,9 @@ export class OrgPolicyController {
     summary: 'Remove a multi factor from the org',
     description: `Event \`org.policy.login.multifactor.removed\`.${COPY_ON_WRITE}`,
   })
-  @ApiParam({ ...TYPE_PARAM, enum: MultiFactorType.names, enumName: MultiFactorType.shortName })
+  @ApiFactorTypeParam(MultiFactorType, 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION')
   @ApiOkResponse({ type: DetailsResponse })
-  @ApiErrors({ badRequest: '0 or unknown `type`.', notFound: 'Not on the policy (`Org-3M9df`).' })
+  @ApiErrors(...factorRemoveErrors(ORG_LEVEL, 'multi'))
   async removeMultiFactor(
     @TargetOrg() orgId: string,
     @Param('type', new ProtoEnumPipe(MultiFactorType, 'RemoveMultiFactorFromLoginPolicyRequest', 'type')) type: number,

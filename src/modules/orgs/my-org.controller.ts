@@ -3,8 +3,9 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller, TargetOrg } from '../../common/auth/caller-carrier.js';
 import { OrgPermission, Permission } from '../../common/auth/route-access.decorator.js';
-import { ApiErrors } from '../../common/errors/api-error-responses.decorator.js';
+import { ApiErrors, errorCase } from '../../common/errors/api-error-responses.decorator.js';
 import { DetailsResponse } from '../../common/proto/object.dto.js';
+import { invalidRequest } from '../../common/validation/invalid-request.js';
 import { toDetailsResponse, toObjectDetails } from '../login-policy/login-policy.mapper.js';
 import { AddOrgRequest, AddOrgResponse, GetOrgResponse } from './dto/org.dto.js';
 import { toOrgMessage } from './org.mapper.js';
@@ -25,7 +26,7 @@ export class MyOrgController {
     description: 'Creates an org with a generated numeric id; it follows the instance default login policy. Event `org.added`.',
   })
   @ApiOkResponse({ type: AddOrgResponse })
-  @ApiErrors({ badRequest: '`name` missing, empty or longer than 200 characters.' })
+  @ApiErrors(errorCase('`name` missing, empty, longer than 200 characters or with control characters', invalidRequest('AddOrgRequest', [{ field: 'name', description: 'value length must be between 1 and 200 characters, inclusive' }])))
   async addOrg(@Body() request: AddOrgRequest, @Caller() caller: AuthContext): Promise<AddOrgResponse> {
     const created = await this.orgs.addOrg(request.name, caller.userId);
     return { id: created.id, details: toObjectDetails(created.details) };

@@ -26,18 +26,18 @@ export class ListEventsRequest {
   @IsString({ each: true, message: 'value must be a list of strings' })
   eventTypes?: string[];
 
-  /** Per-aggregate sequence bound: strictly after it with `asc: true`, strictly before it otherwise. */
-  @ApiPropertyOptional({ example: '4' })
+  /** Per-aggregate sequence bound: strictly after it with `asc: true`, strictly before it otherwise (uint64: a decimal string; a number is accepted too). */
+  @ApiPropertyOptional({ type: 'string', format: 'uint64', example: '4' })
   @IsProtoUint()
   sequence?: string | number;
 
-  /** Global position bound (for paging across aggregates): strictly after with `asc: true`, before otherwise. */
-  @ApiPropertyOptional({ example: '120' })
+  /** Global position bound (for paging across aggregates): strictly after with `asc: true`, before otherwise (uint64: a decimal string; a number is accepted too). */
+  @ApiPropertyOptional({ type: 'string', format: 'uint64', example: '120' })
   @IsProtoUint()
   position?: string | number;
 
-  /** At most this many events: 1 to 1000; 0 or absent means 100. */
-  @ApiPropertyOptional({ example: 100 })
+  /** At most this many events: 1 to 1000; 0 or absent means 100 (uint32; a numeric string is accepted too). */
+  @ApiPropertyOptional({ type: 'integer', format: 'uint32', example: 100 })
   @IsProtoUint(1000)
   limit?: string | number;
 

@@ -10,14 +10,14 @@ import { LoginPolicySettingsRequest } from './login-policy-settings.dto.js';
  */
 export class AddCustomLoginPolicyRequest extends LoginPolicySettingsRequest {
   /** Second factors, by name or number. */
-  @ApiPropertyOptional({ enum: SecondFactorType.names, enumName: SecondFactorType.shortName, isArray: true, example: ['SECOND_FACTOR_TYPE_OTP'] })
+  @ApiPropertyOptional({ enum: SecondFactorType.nonZeroNames, isArray: true, example: ['SECOND_FACTOR_TYPE_OTP'] })
   @IsOptional()
   @IsArray({ message: 'value must be a list' })
   @IsProtoEnum(SecondFactorType, { each: true })
   secondFactors?: number[];
 
   /** Multi factors, by name or number. */
-  @ApiPropertyOptional({ enum: MultiFactorType.names, enumName: MultiFactorType.shortName, isArray: true, example: ['MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION'] })
+  @ApiPropertyOptional({ enum: MultiFactorType.nonZeroNames, isArray: true, example: ['MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION'] })
   @IsOptional()
   @IsArray({ message: 'value must be a list' })
   @IsProtoEnum(MultiFactorType, { each: true })

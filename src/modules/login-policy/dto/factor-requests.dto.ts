@@ -5,7 +5,7 @@ import { IsProtoEnum } from '../../../common/validation/proto-enum.validator.js'
 /** Adds a second factor (2FA) to the login policy. */
 export class AddSecondFactorToLoginPolicyRequest {
   /** The second factor, by name or number; UNSPECIFIED (0) is refused. */
-  @ApiProperty({ enum: SecondFactorType.names, enumName: SecondFactorType.shortName, example: 'SECOND_FACTOR_TYPE_OTP' })
+  @ApiProperty({ enum: SecondFactorType.nonZeroNames, example: 'SECOND_FACTOR_TYPE_OTP_EMAIL' })
   @IsProtoEnum(SecondFactorType)
   type: number;
 }
@@ -13,7 +13,7 @@ export class AddSecondFactorToLoginPolicyRequest {
 /** Adds a passwordless multi factor (MFA) to the login policy. */
 export class AddMultiFactorToLoginPolicyRequest {
   /** The multi factor, by name or number; UNSPECIFIED (0) is refused. */
-  @ApiProperty({ enum: MultiFactorType.names, enumName: MultiFactorType.shortName, example: 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION' })
+  @ApiProperty({ enum: MultiFactorType.nonZeroNames, example: 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION' })
   @IsProtoEnum(MultiFactorType)
   type: number;
 }
@@ -30,5 +30,5 @@ export class RemoveMultiFactorFromLoginPolicyRequest {
   type: number;
 }
 
-/** The `_search` calls take an empty object; there is nothing to filter. */
+/** The `_search` calls take an empty object, or no body at all; there is nothing to filter. */
 export class ListLoginPolicyFactorsRequest {}
