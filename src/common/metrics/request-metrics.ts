@@ -138,7 +138,8 @@ export class OperationSeries {
 /** `AdminService/ListOrgs` from an OpenAPI operationId (`AdminService_ListOrgs`); undefined for another shape. */
 export function operationOfOperationId(operationId: unknown): string | undefined {
   if (typeof operationId !== 'string') return undefined;
-  const match = /^([A-Za-z]+Service)_([A-Za-z]+)$/.exec(operationId);
+  // an alias route of an operation (`…_alias`) counts as the operation
+  const match = /^([A-Za-z]+Service)_([A-Za-z]+)(?:_[a-z]+)?$/.exec(operationId);
   return match ? `${match[1]}/${match[2]}` : undefined;
 }
 
