@@ -1,4 +1,6 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { DomainError } from '../errors/domain-error.js';
+import { ErrorKind } from '../errors/error-kind.js';
 import { KeyedRead, rowForKey } from './keyed-read.js';
 import { isRetryableConflict } from './retryable-conflict.js';
 import { SqlDialect, SqlParam, SqlRow, SqlWriteResult } from './sql.js';
@@ -14,6 +16,10 @@ import { SqlTransaction } from './sql-transaction.js';
 const MAX_ATTEMPTS = 30;
 /** The longest pause between two attempts (the pause is random up to 2^attempts ms, capped here). */
 const MAX_PAUSE_MS = 100;
+
+/** A change that lost to concurrent writes on every attempt: the caller may try again (UNAVAILABLE, like an outage), never a 500. */
+const writeContention = (attempts: number) =>
+  new DomainError(ErrorKind.Unavailable, undefined, `Service unavailable: the change met concurrent writes ${attempts} times in a row and was not made; try again`);
 
 /**
  * The service's one way to the database: plain statements for the read path (no transaction,
@@ -70,7 +76,11 @@ export abstract class SqlDatabase implements OnApplicationShutdown {
       try {
         return await attempt();
       } catch (error) {
-        if (!isRetryableConflict(error) || attempts >= MAX_ATTEMPTS) throw error;
+        if (!isRetryableConflict(error)) throw error;
+        if (attempts >= MAX_ATTEMPTS) {
+          this.logger.warn(`a unit of work met a concurrent write ${attempts} times in a row; answered as unavailable (last: ${(error as Error).message})`);
+          throw writeContention(attempts);
+        }
         this.logger.debug(`write conflict (attempt ${attempts}), running the unit again`);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_PAUSE_MS, 2 ** attempts)));
       }
