@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mergedStatements } from '../../src/common/database/merged-statements.js';
-import { NumberedWrite, mysqlNumberedStatements, sqliteCounterStatements, sqliteNumberedInserts } from '../../src/common/database/numbered-writes.js';
+import { NumberedWrite, mysqlNumberedStatements, sqliteCounterStatements, sqliteNumberedInserts, unnumberedStatements } from '../../src/common/database/numbered-writes.js';
 import { SqlStatement } from '../../src/common/database/sql.js';
 import { UnitWrites } from '../../src/common/database/sql-transaction.js';
 
@@ -83,5 +83,19 @@ describe('statements of units committed together', () => {
     // the same shape gives the very same text, so the statement cache finds it without hashing it again
     assert.equal(sqliteNumberedInserts(write, 44)[0].sql, sqliteNumberedInserts(write, 42)[0].sql);
     assert.deepEqual(mysqlNumberedStatements([]), []);
+  });
+});
+
+describe('numbered writes on a Galera cluster', () => {
+  it('insert their rows without numbers and leave the counter and number-only tables (the outbox) to the sequencer', () => {
+    const writes = [
+      numbered(2, { into: 'events (position, k, s)', rows: [['a', 1], ['a', 2]] }, { into: 'event_outbox (position)', rows: [[], []] }),
+      numbered(1, { into: 'events (position, k, s)', rows: [['b', 7]] }, { into: 'event_outbox (position)', rows: [[]] }),
+    ];
+    assert.deepEqual(unnumberedStatements(writes), [statement('INSERT INTO events (position, k, s) VALUES (NULL, ?, ?), (NULL, ?, ?), (NULL, ?, ?)', 'a', 1, 'a', 2, 'b', 7)]);
+    assert.deepEqual(mergedStatements([{ writes: [statement('DELETE FROM g WHERE k = ?', 'a')], numbered: writes }], unnumberedStatements).map((one) => one.sql), [
+      'DELETE FROM g WHERE k = ?',
+      'INSERT INTO events (position, k, s) VALUES (NULL, ?, ?), (NULL, ?, ?), (NULL, ?, ?)',
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { mysqlNumberedStatements } from './numbered-writes.js';
+import { NumberedWrite, mysqlNumberedStatements } from './numbered-writes.js';
 import { SqlStatement } from './sql.js';
 import { UnitWrites } from './sql-transaction.js';
 
@@ -44,8 +44,8 @@ interface Group {
  * numbered writes (event positions): one counter update, and one INSERT per table, numbered in
  * the order of the units.
  */
-export function mergedStatements(units: readonly UnitWrites[]): SqlStatement[] {
-  return [...mergedWrites(units.map((unit) => unit.writes)), ...mysqlNumberedStatements(units.flatMap((unit) => unit.numbered))];
+export function mergedStatements(units: readonly UnitWrites[], numbered: (writes: readonly NumberedWrite[]) => SqlStatement[] = mysqlNumberedStatements): SqlStatement[] {
+  return [...mergedWrites(units.map((unit) => unit.writes)), ...numbered(units.flatMap((unit) => unit.numbered))];
 }
 
 function mergedWrites(units: readonly (readonly SqlStatement[])[]): SqlStatement[] {

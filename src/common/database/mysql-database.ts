@@ -4,7 +4,7 @@ import { GenerationCheck } from './generation-check.js';
 import { KeyedRead } from './keyed-read.js';
 import { KeyedReadCache } from './keyed-read-cache.js';
 import { mergedStatements } from './merged-statements.js';
-import { mysqlNumberedStatements } from './numbered-writes.js';
+import { NumberedWrite, mysqlNumberedStatements, unnumberedStatements } from './numbered-writes.js';
 import { inlineParams } from './mysql-literal.js';
 import { causalRead, galeraNodeReady } from './galera.js';
 import { GENERATION_SQL, READ_AT_COLUMN } from './position-counter.js';
@@ -44,10 +44,12 @@ export class MysqlDatabase extends SqlDatabase {
   private readonly coalescer = new ReadCoalescer((sql, params) => this.read(withReadAt(sql), params), KEYED_STATEMENTS_IN_FLIGHT);
   private readonly kept = new KeyedReadCache();
   private readonly generations = new GenerationCheck(() => this.generation(), GENERATION_CHECKS_IN_FLIGHT);
-  private readonly commits = new CommitBatcher<UnitWrites>((units) => this.commitNow(mergedStatements(units)), COMMITS_IN_FLIGHT);
+  private readonly commits = new CommitBatcher<UnitWrites>((units) => this.commitNow(mergedStatements(units, this.numbered)), COMMITS_IN_FLIGHT);
 
   /** Each read's text with the causal-read prefix, made once per text (the texts are a few constants). */
   private readonly causalTexts = new Map<string, string>();
+  /** How the event positions are written: at commit, or (on Galera) by the event sequencer afterwards. */
+  private readonly numbered: (writes: readonly NumberedWrite[]) => SqlStatement[];
 
   constructor(
     private readonly pool: Pool,
@@ -55,6 +57,7 @@ export class MysqlDatabase extends SqlDatabase {
     private readonly galera = false,
   ) {
     super();
+    this.numbered = galera ? unnumberedStatements : mysqlNumberedStatements;
   }
 
   override readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
@@ -130,7 +133,7 @@ export class MysqlDatabase extends SqlDatabase {
     });
     return settled(connection, async () => {
       const result = await work(tx);
-      await query(connection, [...(started ? [] : ['START TRANSACTION']), ...tx.statements(mysqlNumberedStatements).map(inlineParams), 'COMMIT'].join(';\n'));
+      await query(connection, [...(started ? [] : ['START TRANSACTION']), ...tx.statements(this.numbered).map(inlineParams), 'COMMIT'].join(';\n'));
       return result;
     });
   }

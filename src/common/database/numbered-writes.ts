@@ -54,6 +54,29 @@ export function mysqlNumberedStatements(writes: readonly NumberedWrite[]): SqlSt
 }
 
 /**
+ * A Galera cluster: the rows go in without their numbers, and the counter is not touched. Every
+ * commit raising the one counter row would make commits through different nodes conflict at
+ * certification; instead the event sequencer numbers the committed rows afterwards, one pass at
+ * a time, in the order they became visible (EventSequencer). A table whose rows hold nothing but
+ * the number (the outbox) gets its rows from the sequencer too.
+ */
+export function unnumberedStatements(writes: readonly NumberedWrite[]): SqlStatement[] {
+  const inserts = new Map<string, { tuples: string[]; params: SqlParam[] }>();
+  for (const write of writes) {
+    for (const { into, rows } of write.inserts) {
+      if (rows.every((row) => row.length === 0)) continue;
+      let insert = inserts.get(into);
+      if (!insert) inserts.set(into, (insert = { tuples: [], params: [] }));
+      for (const row of rows) {
+        insert.tuples.push(`(NULL${restOf(row.length)})`);
+        insert.params.push(...row);
+      }
+    }
+  }
+  return [...inserts].map(([into, { tuples, params }]) => ({ sql: `INSERT INTO ${into} VALUES ${tuples.join(', ')}`, params }));
+}
+
+/**
  * SQLite (one writer at a time): how the writer reads a counter once it holds the write lock
  * (the row's value as `last`) and stores the value it took the numbers up to (one parameter).
  */
