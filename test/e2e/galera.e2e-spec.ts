@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadOrCreateDevelopmentKey } from '../../src/common/auth/development-key.js';
 import { loadConfig } from '../../src/common/config/load-config.js';
 import { MIGRATIONS } from '../../src/common/database/database-options.js';
+import { allEvents, pageEvents } from '../support/event-pager.js';
 import { ApiCall, differencesFromReplay } from '../support/event-replay.js';
 import { FactorWriteLoad } from '../support/factor-write-load.js';
 import { GaleraCluster, missingGalera } from '../support/galera-cluster.js';
@@ -15,15 +16,8 @@ import { CallResult, ServiceProcess } from '../support/service-process.js';
 import { developmentToken } from '../support/tokens.js';
 
 const ADMIN_LIST = '/admin/v1/policies/login/second_factors/_search';
-const EVENTS = '/admin/v1/events/_search';
 const OTP_SMS = 4;
 
-interface EventBody {
-  position: string;
-  aggregateId: string;
-  sequence: string;
-  type: string;
-}
 
 /** Adds OTP_SMS to the instance default on even rounds and removes it on odd ones. */
 function toggleDefault(service: ServiceProcess, token: string, round: number): Promise<CallResult> {
@@ -37,15 +31,6 @@ function serverErrors(loads: FactorWriteLoad[]): string[] {
   return loads.flatMap((load) => load.outcomes).filter((outcome) => outcome.status === undefined || outcome.status >= 500).map((outcome) => `${outcome.status} ${JSON.stringify(outcome.body)}`);
 }
 
-async function allEvents(service: ServiceProcess, token: string): Promise<EventBody[]> {
-  const events: EventBody[] = [];
-  for (let position = 0; ; ) {
-    const page = (await service.call('POST', EVENTS, token, { asc: true, position, limit: 1000 })).body.events as EventBody[];
-    if (page.length === 0) return events;
-    events.push(...page);
-    position = Number(page[page.length - 1].position);
-  }
-}
 
 describe('a three-node MariaDB Galera cluster with a service process on each of two nodes', { skip: missingGalera, timeout: 600_000 }, () => {
   let cluster: GaleraCluster;
@@ -117,26 +102,12 @@ describe('a three-node MariaDB Galera cluster with a service process on each of 
     const start = Number((await allEvents(services[0], token)).at(-1)?.position ?? 0);
     const loads = [new FactorWriteLoad(services[0].url, token, orgs.slice(0, 8)), new FactorWriteLoad(services[1].url, token, orgs.slice(8))];
     for (const load of loads) load.start();
-    const seen: EventBody[] = [];
     let writing = true;
-    const reading = (async () => {
-      let position = start;
-      for (let page = 0; ; page++) {
-        const answer = await services[page % 2].call('POST', EVENTS, token, { asc: true, position, limit: 200 });
-        assert.equal(answer.status, 200, JSON.stringify(answer.body));
-        const events = answer.body.events as EventBody[];
-        for (const event of events) {
-          assert.ok(Number(event.position) > position, `position ${event.position} after ${position}`);
-          position = Number(event.position);
-        }
-        seen.push(...events);
-        if (!writing && events.length === 0) return;
-      }
-    })();
+    const reading = pageEvents(services, token, start, () => writing);
     await sleep(8_000);
     for (const load of loads) await load.stop();
     writing = false;
-    await reading;
+    const seen = await reading;
     const stored = (await allEvents(services[1], token)).filter((event) => Number(event.position) > start);
     const seenPositions = new Set(seen.map((event) => event.position));
     const missed = stored.filter((event) => !seenPositions.has(event.position));

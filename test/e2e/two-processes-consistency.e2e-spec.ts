@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/common/config/load-config.js';
 import { createConnection } from 'mysql2/promise';
 import { MYSQL_URL, createMysqlDatabase } from '../support/databases.js';
+import { allEvents, pageEvents } from '../support/event-pager.js';
 import { CallResult, ServiceProcess } from '../support/service-process.js';
 import { developmentToken } from '../support/tokens.js';
 
@@ -28,16 +29,6 @@ function toggle(service: ServiceProcess, token: string, org: string, round: numb
     : service.call('DELETE', `${MGMT}/second_factors/${OTP_SMS}`, token, undefined, org);
 }
 
-/** Every event of the instance, paged by position from the start. */
-async function allEvents(service: ServiceProcess, token: string): Promise<EventBody[]> {
-  const events: EventBody[] = [];
-  for (let position = 0; ; ) {
-    const page = (await service.call('POST', EVENTS, token, { asc: true, position, limit: 1000 })).body.events as EventBody[];
-    if (page.length === 0) return events;
-    events.push(...page);
-    position = Number(page[page.length - 1].position);
-  }
-}
 
 describe('two service processes on one MariaDB: what one process writes, the other shows', { skip: MYSQL_URL ? false : 'TEST_DATABASE_URL is not set' }, () => {
   const services: ServiceProcess[] = [];
@@ -84,25 +75,10 @@ describe('two service processes on one MariaDB: what one process writes, the oth
       }),
     ).finally(() => (writing = false));
 
-    const seen: EventBody[] = [];
-    const read = (async () => {
-      let position = start;
-      for (let page = 0; ; page++) {
-        const answer = await services[page % 2].call('POST', EVENTS, token, { asc: true, position, limit: 200 });
-        assert.equal(answer.status, 200, JSON.stringify(answer.body));
-        const events = answer.body.events as EventBody[];
-        for (const event of events) {
-          assert.ok(Number(event.position) > position, `position ${event.position} after ${position}`);
-          position = Number(event.position);
-        }
-        seen.push(...events);
-        // once the writers are done, one empty page means the reader has caught up
-        if (!writing && events.length === 0) return;
-      }
-    })();
+    const read = pageEvents(services, token, start, () => writing);
 
     const statuses = (await writes).flat();
-    await read;
+    const seen = await read;
     assert.deepEqual(
       statuses.filter((status) => status !== 200),
       [],
