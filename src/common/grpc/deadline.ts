@@ -10,9 +10,13 @@ export const deadlineExceeded = () => new DomainError(ErrorKind.DeadlineExceeded
  * runs, when admission had to wait (a token verified for the first time).
  */
 export function assertBeforeDeadline(call: RpcCallLike | undefined): void {
-  if (call === undefined) return;
+  if (call !== undefined && deadlinePassed(call)) throw deadlineExceeded();
+}
+
+/** Whether the caller of `call` has stopped waiting. */
+export function deadlinePassed(call: Pick<RpcCallLike, 'getDeadline'>): boolean {
   const deadline = call.getDeadline();
-  if ((deadline instanceof Date ? deadline.getTime() : deadline) <= Date.now()) throw deadlineExceeded();
+  return (deadline instanceof Date ? deadline.getTime() : deadline) <= Date.now();
 }
 
 /** The work's result, or DEADLINE_EXCEEDED once `deadline` (epoch ms) passes first, as grpc-js answers on gRPC. */

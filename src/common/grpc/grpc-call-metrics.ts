@@ -1,6 +1,7 @@
 import type { Server, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { RequestMetrics, operationOfRpcName } from '../metrics/request-metrics.js';
 import { tracing } from '../tracing/tracing.js';
+import { deadlinePassed } from './deadline.js';
 
 const UNKNOWN = 2;
 const DEADLINE_EXCEEDED = 4;
@@ -33,7 +34,7 @@ export function measureGrpcCalls(server: Server, metrics: RequestMetrics): void 
         const startedAt = performance.now();
         const span = tracing.startCall(operation, 'grpc', (name) => metadataText(call.metadata.get(name)));
         const answered: typeof callback = (error, ...rest) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : UNKNOWN) : pastDeadline(call) ? DEADLINE_EXCEEDED : 0;
+          const code = error ? (typeof error.code === 'number' ? error.code : UNKNOWN) : deadlinePassed(call) ? DEADLINE_EXCEEDED : 0;
           series.record(code, startedAt);
           span?.end(code);
           callback(error, ...rest);
@@ -52,7 +53,3 @@ function metadataText(values: unknown[]): string | undefined {
   return values.length > 0 ? String(values[0]) : undefined;
 }
 
-function pastDeadline(call: UnaryCall): boolean {
-  const deadline = call.getDeadline();
-  return (deadline instanceof Date ? deadline.getTime() : deadline) <= Date.now();
-}

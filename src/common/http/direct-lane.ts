@@ -77,7 +77,8 @@ export class DirectLane {
     }
     const span = tracing.startCall(route.operation ?? `${request.method} ${request.url}`, 'rest', (name) => joinedHeader(headerOf(request, name)));
     exchange.span = span;
-    span?.run(() => this.serve(route, request, exchange, length));
+    if (span === undefined) this.serve(route, request, exchange, length);
+    else span.run(() => this.serve(route, request, exchange, length));
     return true;
   }
 
