@@ -31,6 +31,8 @@ const DATABASE_UNAVAILABLE_CODES = new Set([
   'PROTOCOL_CONNECTION_LOST',
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
+  // the server ended the connection (a node shutting down or leaving a Galera cluster)
+  'ER_CONNECTION_KILLED',
   // errno 1047 on a Galera node that is not ready yet (joining, or cut off from the cluster's majority)
   'ER_UNKNOWN_COM_ERROR',
   'SQLITE_BUSY',
@@ -52,7 +54,8 @@ export function translateError(error: unknown): DomainError | undefined {
   if (error instanceof HttpException) return fromHttpException(error);
   const coded = (error ?? {}) as CodedError;
   const driverCode = typeof coded.code === 'string' ? coded.code : undefined;
-  if (driverCode && DATABASE_UNAVAILABLE_CODES.has(driverCode)) {
+  // mysql2 marks an error of a connection that is gone `fatal` (`Can't add new command when connection is in closed state` has no code)
+  if ((driverCode && DATABASE_UNAVAILABLE_CODES.has(driverCode)) || (error as { fatal?: unknown } | null)?.fatal === true) {
     return new DomainError(ErrorKind.Unavailable, undefined, 'Service unavailable: the database cannot be reached');
   }
   if (driverCode?.startsWith('FST_') && typeof coded.statusCode === 'number' && coded.statusCode < 500) {
