@@ -1,9 +1,13 @@
+import 'reflect-metadata';
 import assert from 'node:assert/strict';
+import { Type } from '@nestjs/common';
 import { describe, it } from 'node:test';
+import { REQUEST_INPUT, withPathParams } from '../../src/common/api/request-input.js';
 import { DomainError } from '../../src/common/errors/domain-error.js';
 import { ErrorKind, httpStatusOf } from '../../src/common/errors/error-kind.js';
 import { MultiFactorType, PasswordlessType, SecondFactorType } from '../../src/common/proto/policy-enums.js';
-import { ProtoEnumPipe } from '../../src/common/validation/proto-enum.pipe.js';
+import { RequestValidationPipe } from '../../src/common/validation/request-validation.pipe.js';
+import { RemoveMultiFactorFromLoginPolicyRequest, RemoveSecondFactorFromLoginPolicyRequest } from '../../src/modules/login-policy/dto/factor-requests.dto.js';
 import { SEED_SETTINGS } from '../../src/modules/login-policy/login-policy-settings.js';
 import {
   toDetailsResponse,
@@ -159,42 +163,50 @@ describe('the login-policy mappers', () => {
   });
 });
 
-describe('the enum pipe of path parameters', () => {
-  const secondFactorPipe = new ProtoEnumPipe(SecondFactorType, 'RemoveSecondFactorFromLoginPolicyRequest', 'type');
-  const multiFactorPipe = new ProtoEnumPipe(MultiFactorType, 'RemoveMultiFactorFromLoginPolicyRequest', 'type');
+describe('a factor type in the REST path, as the request message it becomes', () => {
+  const validation = new RequestValidationPipe();
+  /** What a handler's `@Input()` gets for `DELETE …/{type}` (no body). */
+  const removeRequest = (metatype: Type, type: string) =>
+    validation.transform(withPathParams(undefined, { type }), { type: 'custom', metatype, data: REQUEST_INPUT }) as Promise<{ type: number }>;
 
-  it('reads a name or a number', () => {
-    assert.equal(secondFactorPipe.transform('SECOND_FACTOR_TYPE_OTP_EMAIL'), 3);
-    assert.equal(secondFactorPipe.transform('2'), 2);
-    assert.equal(multiFactorPipe.transform('MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION'), 1);
-    assert.equal(multiFactorPipe.transform('1'), 1);
+  it('reads a name or a number', async () => {
+    assert.equal((await removeRequest(RemoveSecondFactorFromLoginPolicyRequest, 'SECOND_FACTOR_TYPE_OTP_EMAIL')).type, 3);
+    assert.equal((await removeRequest(RemoveSecondFactorFromLoginPolicyRequest, '2')).type, 2);
+    assert.equal((await removeRequest(RemoveMultiFactorFromLoginPolicyRequest, 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION')).type, 1);
+    assert.equal((await removeRequest(RemoveMultiFactorFromLoginPolicyRequest, '1')).type, 1);
+  });
+
+  it('takes the path over a body field of the same name', async () => {
+    const request = await validation.transform(withPathParams({ type: 'SECOND_FACTOR_TYPE_UNSPECIFIED' }, { type: '1' }), {
+      type: 'custom',
+      metatype: RemoveSecondFactorFromLoginPolicyRequest,
+      data: REQUEST_INPUT,
+    });
+    assert.equal((request as { type: number }).type, 1);
   });
 
   /** The 400 INVALID_ARGUMENT with one BadRequest field violation on `type`. */
-  function assertRejected(pipe: ProtoEnumPipe, value: string, requestName: string, description: string): void {
-    assert.throws(
-      () => pipe.transform(value),
-      (error: unknown) => {
-        assert.ok(error instanceof DomainError, `${value}: a DomainError`);
-        assert.equal(error.kind, ErrorKind.InvalidArgument);
-        assert.equal(httpStatusOf(error.kind), 400);
-        assert.equal(error.id, undefined);
-        assert.equal(error.message, `invalid ${requestName}.Type: ${description}`);
-        assert.deepEqual(error.details, [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'type', description }] }]);
-        return true;
-      },
-    );
+  async function assertRejected(metatype: Type, value: string, description: string): Promise<void> {
+    await assert.rejects(removeRequest(metatype, value), (error: unknown) => {
+      assert.ok(error instanceof DomainError, `${value}: a DomainError`);
+      assert.equal(error.kind, ErrorKind.InvalidArgument);
+      assert.equal(httpStatusOf(error.kind), 400);
+      assert.equal(error.id, undefined);
+      assert.equal(error.message, `invalid ${metatype.name}.Type: ${description}`);
+      assert.deepEqual(error.details, [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'type', description }] }]);
+      return true;
+    });
   }
 
-  it('refuses 0 and the UNSPECIFIED name with 400 "value must not be in list [0]"', () => {
-    for (const value of ['0', 'SECOND_FACTOR_TYPE_UNSPECIFIED']) assertRejected(secondFactorPipe, value, 'RemoveSecondFactorFromLoginPolicyRequest', 'value must not be in list [0]');
-    assertRejected(multiFactorPipe, 'MULTI_FACTOR_TYPE_UNSPECIFIED', 'RemoveMultiFactorFromLoginPolicyRequest', 'value must not be in list [0]');
+  it('refuses 0 and the UNSPECIFIED name with 400 "value must not be in list [0]"', async () => {
+    for (const value of ['0', 'SECOND_FACTOR_TYPE_UNSPECIFIED']) await assertRejected(RemoveSecondFactorFromLoginPolicyRequest, value, 'value must not be in list [0]');
+    await assertRejected(RemoveMultiFactorFromLoginPolicyRequest, 'MULTI_FACTOR_TYPE_UNSPECIFIED', 'value must not be in list [0]');
   });
 
-  it('refuses unknown names and numbers with 400 "value must be one of the defined enum values"', () => {
+  it('refuses unknown names and numbers with 400 "value must be one of the defined enum values"', async () => {
     for (const value of ['5', '-1', '1.0', 'OTP', 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION', 'second_factor_type_otp', '']) {
-      assertRejected(secondFactorPipe, value, 'RemoveSecondFactorFromLoginPolicyRequest', 'value must be one of the defined enum values');
+      await assertRejected(RemoveSecondFactorFromLoginPolicyRequest, value, 'value must be one of the defined enum values');
     }
-    assertRejected(multiFactorPipe, '2', 'RemoveMultiFactorFromLoginPolicyRequest', 'value must be one of the defined enum values');
+    await assertRejected(RemoveMultiFactorFromLoginPolicyRequest, '2', 'value must be one of the defined enum values');
   });
 });

@@ -1,9 +1,9 @@
-import { ArgumentMetadata, INestApplication, Logger, PipeTransform, RequestMethod, SetMetadata, Type } from '@nestjs/common';
+import { INestApplication, Logger, RequestMethod, SetMetadata, Type } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { Reflector } from '@nestjs/core';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccessPolicy, Admitted } from '../auth/access-policy.service.js';
+import { REQUEST_INPUT, inputOf, withPathParams } from '../api/request-input.js';
 import { accessDeclaration } from '../auth/access.guard.js';
 import { admittedToHttpRequest, callerOf, credentialsFrom, httpAddress, targetOrgOf } from '../auth/caller-carrier.js';
 import { RequiredPermission } from '../auth/route-access.decorator.js';
@@ -25,17 +25,16 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * Serves a route of the hot path (the reads, and the factor changes that come in bursts) without
  * Nest's per-request machinery (execution context, guard and pipe consumers, parameter
  * factories, interceptors): the same access rule, validation, handler and error answer as
- * through Nest, in the same order (access, then the body's and the path's rules). Most such
+ * through Nest, in the same order (access, then the request message's rules). Most such
  * requests do not even reach Fastify (see direct-lane.ts); the others are answered from a Fastify
- * hook. Only for handlers whose parameters are `@TargetOrg()`, `@Caller()`, `@Body()` (checked by
- * the global RequestValidationPipe, as through Nest) and `@Param(name, ...pipes)`; anything else
- * stops start-up. Global interceptors, if ever added, do not see these routes.
+ * hook. Only for handlers whose parameters are `@TargetOrg()`, `@Caller()` and `@Input()` (checked
+ * by the global RequestValidationPipe, as through Nest); anything else stops start-up. Global
+ * interceptors, if ever added, do not see these routes.
  */
 export const DirectRoute = (): MethodDecorator => SetMetadata(DIRECT_ROUTE_KEY, true);
 
 type Argument =
-  | { kind: 'body'; metatype: Type; validated: boolean }
-  | { kind: 'param'; name: string; metatype: Type | undefined; pipes: PipeTransform[] }
+  | { kind: 'input'; metatype: Type; validated: boolean; pathParams: string[] }
   | { kind: 'caller' }
   | { kind: 'targetOrg' };
 
@@ -132,11 +131,12 @@ export class DirectRoutes {
       const where = `${controller.name}.${name}`;
       const required = accessDeclaration(reflector, handler, controller);
       if (!required || required === 'public') throw new Error(`${where}: a direct route must declare its permission`);
-      const args = argumentsOf(controller, name, where);
+      const keys = routeKeys(controller, handler);
+      const args = argumentsOf(controller, name, where, pathParamsOf(keys[0]));
       const operation = restOperationOf(handler);
       const series = operation === undefined ? undefined : this.metrics.series(operation, 'rest');
       const route: ServedRoute = { operation, series, instance, handler, required, args, status: statusOf(handler) };
-      for (const key of routeKeys(controller, handler)) {
+      for (const key of keys) {
         this.routes.set(key, route);
         const [method, path] = key.split(' ');
         if (path.includes('/:')) this.parameterised.push({ method, segments: path.split('/'), route });
@@ -197,20 +197,17 @@ export class DirectRoutes {
   }
 
   /**
-   * The arguments when none has to wait: the caller, the target org, a body that needs no
-   * validation or whose text was validated before (ValidatedBodyMemo), a path parameter without
-   * pipes. Undefined when one has to go through its pipes.
+   * The arguments when none has to wait: the caller, the target org, and an input that needs no
+   * validation or whose text was validated before (ValidatedBodyMemo). Undefined when the input
+   * has to go through the validation pipe.
    */
   private argumentsAtOnce(route: ServedRoute, admitted: Admitted, exchange: DirectExchange): unknown[] | undefined {
     const args: unknown[] = [];
     for (const arg of route.args) {
-      if (arg.kind === 'body' && arg.validated) {
-        const known = this.validatedBodies.get(arg.metatype, exchange.bodyText);
+      if (arg.kind === 'input' && arg.validated) {
+        const known = this.validatedBodies.get(arg.metatype, inputText(arg, exchange));
         if (known === undefined) return undefined;
         args.push(known);
-      } else if (arg.kind === 'param') {
-        if (arg.pipes.length > 0) return undefined;
-        args.push(exchange.param(arg.name));
       } else {
         args.push(this.immediateArgument(arg, admitted, exchange));
       }
@@ -224,26 +221,19 @@ export class DirectRoutes {
         return admitted.caller;
       case 'targetOrg':
         return admitted.targetOrgId;
-      case 'body':
-        return bodyObject(exchange.body, arg.metatype.name);
-      default:
-        throw new Error(`a ${arg.kind} argument needs its pipes`);
+      case 'input':
+        return bodyObject(inputValue(arg, exchange), arg.metatype.name);
     }
   }
 
-  /** An argument as Nest would pass it: the body through the global validation pipe, a path parameter through its pipes. */
+  /** An argument as Nest would pass it: the input through the global validation pipe. */
   private async argument(arg: Argument, admitted: Admitted, exchange: DirectExchange): Promise<unknown> {
-    if (arg.kind === 'body' && arg.validated) {
-      const known = this.validatedBodies.get(arg.metatype, exchange.bodyText);
+    if (arg.kind === 'input' && arg.validated) {
+      const text = inputText(arg, exchange);
+      const known = this.validatedBodies.get(arg.metatype, text);
       if (known !== undefined) return known;
-      const validated = await VALIDATION.transform(exchange.body, { type: 'body', metatype: arg.metatype, data: undefined });
-      return this.validatedBodies.keep(arg.metatype, exchange.bodyText, validated);
-    }
-    if (arg.kind === 'param') {
-      let value: unknown = exchange.param(arg.name);
-      const metadata: ArgumentMetadata = { type: 'param', metatype: arg.metatype, data: arg.name };
-      for (const pipe of arg.pipes) value = await pipe.transform(value, metadata);
-      return value;
+      const validated = await VALIDATION.transform(inputValue(arg, exchange), { type: 'custom', metatype: arg.metatype, data: REQUEST_INPUT });
+      return this.validatedBodies.keep(arg.metatype, text, validated);
     }
     return this.immediateArgument(arg, admitted, exchange);
   }
@@ -275,31 +265,48 @@ function fastifyExchange(logger: Logger, request: FastifyRequest, reply: Fastify
 }
 
 /** What each parameter of the handler is; start-up stops on one a direct route cannot fill. */
-function argumentsOf(controller: Type, method: string, where: string): Argument[] {
-  const metadata = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
-    string,
-    { index: number; factory?: unknown; data?: unknown; pipes?: (PipeTransform | Type<PipeTransform>)[] }
-  >;
+function argumentsOf(controller: Type, method: string, where: string, pathParams: string[]): Argument[] {
+  const metadata = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { index: number; factory?: unknown; pipes?: unknown[] }>;
   const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as Type[];
   const args: Argument[] = [];
-  for (const [key, { index, factory, data, pipes = [] }] of Object.entries(metadata)) {
-    if (key.startsWith(`${RouteParamtypes.BODY}:`)) {
+  for (const [key, { index, factory, pipes = [] }] of Object.entries(metadata)) {
+    if (pipes.length > 0) throw new Error(`${where}: a direct route's parameters take no pipes of their own`);
+    if (factory === inputOf) {
       const type = types[index];
-      if (!type || data !== undefined || pipes.length > 0) throw new Error(`${where}: a direct route's body must be the whole body, of a class, without pipes of its own`);
-      args[index] = { kind: 'body', metatype: type, validated: declaresRules(type) };
-    } else if (key.startsWith(`${RouteParamtypes.PARAM}:`)) {
-      if (typeof data !== 'string' || pipes.some((pipe) => typeof pipe === 'function')) throw new Error(`${where}: a direct route's @Param needs a name and pipe instances`);
-      args[index] = { kind: 'param', name: data, metatype: types[index], pipes: pipes as PipeTransform[] };
+      if (!type || type === Object) throw new Error(`${where}: a direct route's @Input() must be typed with its request class`);
+      args[index] = { kind: 'input', metatype: type, validated: declaresRules(type), pathParams };
     } else if (factory === callerOf) {
       args[index] = { kind: 'caller' };
     } else if (factory === targetOrgOf) {
       args[index] = { kind: 'targetOrg' };
     } else {
-      throw new Error(`${where}: a direct route takes only @TargetOrg(), @Caller(), @Body() and @Param() (found ${key})`);
+      throw new Error(`${where}: a direct route takes only @TargetOrg(), @Caller() and @Input() (found ${key})`);
     }
   }
   if (args.length !== types.length || args.includes(undefined as unknown as Argument)) throw new Error(`${where}: every parameter of a direct route needs a decorator`);
   return args;
+}
+
+/** The names of a route's path parameters (`DELETE /a/:type` → `type`). */
+function pathParamsOf(key: string | undefined): string[] {
+  return (key ?? '').split('/').filter((segment) => segment.startsWith(':')).map((segment) => segment.slice(1));
+}
+
+/** The request message of an exchange: its body, with the path parameters in it (request-input.ts). */
+function inputValue(arg: Extract<Argument, { kind: 'input' }>, exchange: DirectExchange): unknown {
+  if (arg.pathParams.length === 0) return exchange.body;
+  return withPathParams(exchange.body, Object.fromEntries(arg.pathParams.map((name) => [name, exchange.param(name)])));
+}
+
+/**
+ * The text an input is known by in the memo of validated bodies: the body's text, and the path
+ * parameters' values when the route has any. Undefined when the body's text is not known (a body
+ * Fastify parsed), so the input is validated.
+ */
+function inputText(arg: Extract<Argument, { kind: 'input' }>, exchange: DirectExchange): string | undefined {
+  if (arg.pathParams.length === 0) return exchange.bodyText;
+  const body = exchange.bodyText ?? (exchange.body === undefined ? '' : undefined);
+  return body === undefined ? undefined : [body, ...arg.pathParams.map((name) => exchange.param(name))].join('\u0000');
 }
 
 function statusOf(handler: Function): number {

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { REQUEST_INPUT } from '../api/request-input.js';
 import { invalidRequest } from './invalid-request.js';
 import { nestedTooDeep, valueNestsTooDeep } from './nesting-depth.js';
 import { bodyObject, declaresRules } from './request-body.js';
@@ -9,7 +10,8 @@ import { bodyObject, declaresRules } from './request-body.js';
  * A missing body counts as `{}` (the `_search` calls are sent without one); a body that is not a
  * JSON object, or one nested deeper than MAX_NESTING_DEPTH, is refused before class-transformer
  * sees it. Classes without rules (the `_search` requests) are not transformed.
- * Path and query parameters are left to their own pipes.
+ * It checks `@Input()` (the request message of any door, REST path parameters included) and
+ * `@Body()`/`@Payload()`; other parameters are left to their own pipes.
  */
 @Injectable()
 export class RequestValidationPipe extends ValidationPipe {
@@ -25,12 +27,17 @@ export class RequestValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type !== 'body' || !metadata.metatype) return value;
+    if (!isRequestMessage(metadata) || !metadata.metatype) return value;
     const body = bodyObject(value, metadata.metatype.name);
     // the HTTP body parser refused such bodies already; the bus's transports parse their own JSON
     if (valueNestsTooDeep(body)) throw nestedTooDeep();
-    return declaresRules(metadata.metatype) ? super.transform(body, metadata) : body;
+    return declaresRules(metadata.metatype) ? super.transform(body, { ...metadata, type: 'body' }) : body;
   }
+}
+
+/** A request message: `@Input()`, or a whole body or payload. */
+function isRequestMessage(metadata: ArgumentMetadata): boolean {
+  return metadata.type === 'body' || (metadata.type === 'custom' && metadata.data === REQUEST_INPUT);
 }
 
 function flatten(errors: ValidationError[], prefix = ''): { field: string; description: string }[] {

@@ -2,11 +2,10 @@ import { Module } from '@nestjs/common';
 import { InstanceModule } from '../instance/instance.module.js';
 import { LoginPolicyModule } from '../login-policy/login-policy.module.js';
 import { InstancePolicyController } from './instance-policy.controller.js';
-import { InstancePolicyRpcController } from './instance-policy.rpc.controller.js';
 
-/** The Admin API doors onto the login-policy core, for the instance default. */
+/** The Admin API (every door) onto the login-policy core, for the instance default. */
 @Module({
   imports: [LoginPolicyModule, InstanceModule],
-  controllers: [InstancePolicyController, InstancePolicyRpcController],
+  controllers: [InstancePolicyController],
 })
 export class InstancePolicyModule {}

@@ -8,11 +8,10 @@ import { OrgEntity } from './org.entity.js';
 import { OrgRepository } from './org.repository.js';
 import { OrgService } from './org.service.js';
 import { OrgsAdminController } from './orgs-admin.controller.js';
-import { OrgsRpcController } from './orgs.rpc.controller.js';
 
 @Module({
   imports: [EventsModule, InstanceModule, LoginPolicyModule, TypeOrmModule.forFeature([OrgEntity])],
-  controllers: [MyOrgController, OrgsAdminController, OrgsRpcController],
+  controllers: [MyOrgController, OrgsAdminController],
   providers: [OrgRepository, OrgService],
   exports: [OrgService],
 })
