@@ -11,6 +11,7 @@ import { MetricsModule } from './common/metrics/metrics.module.js';
 import { RouteTable } from './common/http/route-table.js';
 import { TracingShutdown } from './common/tracing/tracing-shutdown.js';
 import { RequestValidationPipe } from './common/validation/request-validation.pipe.js';
+import { FactorSetsModule } from './modules/factor-sets/factor-sets.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { EventHistoryModule } from './modules/events/event-history.module.js';
 import { OutboxModule } from './modules/events/outbox/outbox.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         InstancePolicyModule,
         OrgsModule,
         OrgPolicyModule,
+        FactorSetsModule,
         EventHistoryModule,
         OutboxModule,
       ],

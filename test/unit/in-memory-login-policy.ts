@@ -1,4 +1,8 @@
+import { AppConfig, LockoutGuardMode } from '../../src/common/config/app-config.js';
+import { UnitOptions } from '../../src/common/database/sql-database.js';
 import { SqlTransaction } from '../../src/common/database/sql-transaction.js';
+import { MetricsService } from '../../src/common/metrics/metrics.service.js';
+import { LockoutGuard } from '../../src/modules/login-policy/lockout-guard.service.js';
 import { EventStore } from '../../src/modules/events/event-store.service.js';
 import { AggregateRef, AppendedEvent, EventDraft, EventStream } from '../../src/modules/events/stored-event.js';
 import { SEED_SETTINGS } from '../../src/modules/login-policy/login-policy-settings.js';
@@ -49,7 +53,7 @@ export type RecordedEvent = AppendedEvent & { creator: string };
 
 /** What the service uses of the event store and of the repository (checked against their real signatures). */
 type CoreEventStore = Pick<EventStore, 'transaction' | 'append'>;
-type CoreRepository = Pick<LoginPolicyRepository, 'effectiveForOrg' | 'effectiveFactorsForOrg' | 'defaultForOrg' | 'own' | 'ownFactors' | 'commandState' | 'save' | 'delete'>;
+type CoreRepository = Pick<LoginPolicyRepository, 'effectiveForOrg' | 'effectiveFactorsForOrg' | 'defaultForOrg' | 'own' | 'ownFactors' | 'commandState' | 'countFollowers' | 'save' | 'delete'>;
 
 /** The event store's transaction and append, with the committed events in one array. */
 export class InMemoryEventStore implements CoreEventStore {
@@ -58,9 +62,11 @@ export class InMemoryEventStore implements CoreEventStore {
   commits = 0;
   private ticks = 0;
 
-  async transaction<T>(command: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  async transaction<T>(command: (tx: SqlTransaction) => Promise<T>, options: UnitOptions = {}): Promise<T> {
     const tx = new InMemoryTransaction();
     const result = await command(tx);
+    // a dry run's writes are dropped, as the real store drops them
+    if (options.dryRun) return result;
     tx.commit();
     this.commits++;
     return result;
@@ -124,6 +130,10 @@ export class InMemoryLoginPolicies implements CoreRepository {
     return { orgActive: this.orgs.get(owner.ownerId) === 'active', streamSequence, own, instanceDefault: this.policies.get(owner.instanceId) };
   }
 
+  async countFollowers(_tx: SqlTransaction, instanceId: string): Promise<number> {
+    return [...this.orgs].filter(([orgId, state]) => state === 'active' && !this.policies.has(orgId) && instanceId === INSTANCE_ID).length;
+  }
+
   save(tx: SqlTransaction, owner: PolicyOwner, before: LoginPolicyState | undefined, after: LoginPolicyState): void {
     // the real repository inserts when `before` is undefined (a second row would break its key) and otherwise changes the row read
     if (before !== this.policies.get(owner.ownerId)) throw new Error(`save of ${owner.ownerId}: \`before\` is not the stored policy`);
@@ -144,15 +154,19 @@ export const INSTANCE: PolicyOwner = { level: INSTANCE_LEVEL, instanceId: INSTAN
 export const CREATOR = 'user-1';
 
 /** The real service on the fakes, with the instance default seeded as on a first start (OTP and U2F, passkeys). */
-export async function serviceOnFakes(): Promise<{ service: LoginPolicyService; store: InMemoryEventStore; policies: InMemoryLoginPolicies }> {
+export async function serviceOnFakes(
+  lockoutGuard: LockoutGuardMode = 'warn',
+): Promise<{ service: LoginPolicyService; store: InMemoryEventStore; policies: InMemoryLoginPolicies; metrics: MetricsService }> {
   const store = new InMemoryEventStore();
   const policies = new InMemoryLoginPolicies(store);
+  const metrics = new MetricsService();
+  const guard = new LockoutGuard({ lockoutGuard } as AppConfig, metrics);
   // the service takes the classes; the fakes have the members it uses
-  const service = new LoginPolicyService(store as CoreEventStore as EventStore, policies as CoreRepository as LoginPolicyRepository);
+  const service = new LoginPolicyService(store as CoreEventStore as EventStore, policies as CoreRepository as LoginPolicyRepository, guard);
   await store.transaction(async (tx) => {
     service.createPolicy(tx, INSTANCE, { aggregate: aggregateOf(INSTANCE), sequence: 0 }, SEED_SETTINGS, SEED_FACTORS, 'system');
   });
-  return { service, store, policies };
+  return { service, store, policies, metrics };
 }
 
 /** An active org with its `org.added` event (what the orgs module does), following the default. */

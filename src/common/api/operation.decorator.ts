@@ -3,8 +3,9 @@ import { CUSTOM_ROUTE_ARGS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/
 import { ApiBody, ApiBodyOptions, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { ApiService } from '../bus/bus-names.js';
 import { RpcMethod } from '../bus/rpc-method.decorator.js';
-import { DirectRoute } from '../http/direct-routes.js';
-import { REQUEST_INPUT } from './request-input.js';
+import { AnswersWithETag, DirectRoute, EntityTagOf } from '../http/direct-routes.js';
+import { inputOf } from './request-input.js';
+import { ApiWriteConditions, conditionsOf } from './write-conditions.js';
 
 /** Named request examples, as OpenAPI writes them. */
 type BodyExamples = Record<string, { summary?: string; value: unknown }>;
@@ -24,6 +25,8 @@ export interface OperationDeclaration {
   description: string;
   /** Served on the HTTP hot path without Nest's per-request machinery (direct-routes.ts). */
   direct?: boolean;
+  /** A read: the version of its answer, sent as `ETag` over REST (direct routes only). */
+  etag?: EntityTagOf;
   /** How Swagger shows the request body of a POST or PUT (its type is the `@Input()` parameter's). */
   body?: { required?: boolean; examples?: BodyExamples };
 }
@@ -47,6 +50,7 @@ export function Operation(service: ApiService, method: string, declaration: Oper
     RequestMapping({ method: RequestMethod[verb], path: paths.length === 1 ? paths[0] : paths }),
     ...(verb === 'POST' ? [HttpCode(200)] : []),
     ...(declaration.direct ? [DirectRoute()] : []),
+    ...(declaration.etag ? [AnswersWithETag(declaration.etag), documentedETag] : []),
     ApiOperation({ operationId: `${service}_${method}`, summary: declaration.summary, description: declaration.description }),
     documentedInput(verb, path, declaration.body),
   );
@@ -63,9 +67,20 @@ function aliasPath(alias: RestRoute, verb: RestMethod): string {
   return path;
 }
 
-/** Swagger's view of the `@Input()` parameter: a body on POST and PUT, and the path's parameters. */
+/** Where Swagger keeps the answers declared with `@ApiResponse` and its kin. */
+const API_RESPONSE_METADATA = 'swagger/apiResponse';
+
+/** Swagger: the `ETag` header of the 200 answer (declared below the operation, with its type). */
+const documentedETag: MethodDecorator = (_target, _key, descriptor) => {
+  const responses = (Reflect.getMetadata(API_RESPONSE_METADATA, descriptor.value as object) ?? {}) as Record<string, Record<string, unknown>>;
+  const etag = { description: 'The version read, `"<sequence>"`: send it back as `If-Match` to write only if nothing changed since.', schema: { type: 'string' } };
+  Reflect.defineMetadata(API_RESPONSE_METADATA, { ...responses, 200: { ...responses['200'], headers: { ETag: etag } } }, descriptor.value as object);
+};
+
+/** Swagger's view of the parameters: the `@Input()` as a body on POST and PUT, the path's parameters, the write conditions. */
 function documentedInput(verb: RestMethod, path: string, body: OperationDeclaration['body']): MethodDecorator {
   return (target, key, descriptor) => {
+    if (argumentOf(target, key, (arg) => arg.factory === conditionsOf) !== undefined) ApiWriteConditions()(target, key, descriptor);
     const inputType = inputTypeOf(target, key);
     if ((verb === 'POST' || verb === 'PUT') && inputType !== undefined) ApiBody({ ...body, type: inputType } as ApiBodyOptions)(target, key, descriptor);
     const documented = ((Reflect.getMetadata(API_PARAMETERS_METADATA, descriptor.value as object) ?? []) as { name?: string }[]).map((parameter) => parameter.name);
@@ -76,10 +91,21 @@ function documentedInput(verb: RestMethod, path: string, body: OperationDeclarat
   };
 }
 
+interface ArgumentMetadata {
+  index: number;
+  data?: unknown;
+  factory?: unknown;
+}
+
+/** The handler's custom parameter that `matches`, if it has one. */
+function argumentOf(target: object, key: string | symbol, matches: (arg: ArgumentMetadata) => boolean): ArgumentMetadata | undefined {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key) ?? {}) as Record<string, ArgumentMetadata>;
+  return Object.entries(args).find(([argKey, arg]) => argKey.includes(CUSTOM_ROUTE_ARGS_METADATA) && matches(arg))?.[1];
+}
+
 /** The class of the handler's `@Input()` parameter, if it has one. */
 function inputTypeOf(target: object, key: string | symbol): Function | undefined {
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key) ?? {}) as Record<string, { index: number; data?: unknown }>;
-  const input = Object.entries(args).find(([argKey, arg]) => argKey.includes(CUSTOM_ROUTE_ARGS_METADATA) && arg.data === REQUEST_INPUT)?.[1];
+  const input = argumentOf(target, key, (arg) => arg.factory === inputOf);
   if (input === undefined) return undefined;
   return ((Reflect.getMetadata('design:paramtypes', target, key) ?? []) as Function[])[input.index];
 }

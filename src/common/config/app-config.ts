@@ -52,6 +52,10 @@ export interface TracingConfig {
   exportDelayMs: number;
 }
 
+/** LOCKOUT_GUARD's values. */
+export const LOCKOUT_GUARD_MODES = ['warn', 'enforce'] as const;
+export type LockoutGuardMode = (typeof LOCKOUT_GUARD_MODES)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -82,6 +86,8 @@ export class AppConfig {
   /** How long start-up waits for another process's migration lock before it gives up. */
   readonly migrationLockWaitMs: number;
   readonly logLevel: LogLevel;
+  /** What a ZITADEL-compatible write that would lock users out gets: `warn` (made, logged, counted) or `enforce` (refused). */
+  readonly lockoutGuard: LockoutGuardMode;
   readonly limits: AbuseLimits;
   /** Undefined: tracing is off. */
   readonly tracing: TracingConfig | undefined;

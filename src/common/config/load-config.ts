@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseRolePermissions } from '../auth/role-permissions.js';
-import { AbuseLimits, ActiveBusTransport, AppConfig, TracingConfig, AuthConfig, BUS_TRANSPORTS, BusConfig, BusTransport, DatabaseConfig, LOG_LEVELS, LogLevel } from './app-config.js';
+import { AbuseLimits, ActiveBusTransport, AppConfig, TracingConfig, AuthConfig, BUS_TRANSPORTS, BusConfig, BusTransport, DatabaseConfig, LOCKOUT_GUARD_MODES, LOG_LEVELS, LockoutGuardMode, LogLevel } from './app-config.js';
 import { ConfigError } from './config-error.js';
 
 export type Environment = Record<string, string | undefined>;
@@ -39,6 +39,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     migrationsRun: boolean(read, 'MIGRATIONS_RUN', true),
     migrationLockWaitMs: integer(read, 'MIGRATIONS_LOCK_WAIT_SECONDS', 120, 1, 86_400) * 1000,
     logLevel: oneOf<LogLevel>(read, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    lockoutGuard: oneOf<LockoutGuardMode>(read, 'LOCKOUT_GUARD', LOCKOUT_GUARD_MODES, 'warn'),
     limits: limits(read),
     tracing: tracing(read),
   });

@@ -109,7 +109,7 @@ export class MysqlDatabase extends SqlDatabase {
     });
   }
 
-  protected async attempt<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  protected async attempt<T>(work: (tx: SqlTransaction) => Promise<T>, dryRun: boolean): Promise<T> {
     // a command's state is a keyed read too: the commands that arrive together read theirs in one statement
     const tx = new BufferedTransaction(
       (sql, params) => this.read(sql, params),
@@ -117,7 +117,7 @@ export class MysqlDatabase extends SqlDatabase {
     );
     const result = await work(tx);
     const writes = tx.unitWrites();
-    if (writes.writes.length + writes.numbered.length > 0) await this.commits.commit(writes);
+    if (!dryRun && writes.writes.length + writes.numbered.length > 0) await this.commits.commit(writes);
     return result;
   }
 

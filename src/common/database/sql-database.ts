@@ -21,6 +21,12 @@ const MAX_PAUSE_MS = 100;
 const writeContention = (attempts: number) =>
   new DomainError(ErrorKind.Unavailable, undefined, `Service unavailable: the change met concurrent writes ${attempts} times in a row and was not made; try again`);
 
+/** How a unit of work runs. */
+export interface UnitOptions {
+  /** Decide, and store nothing: the writes the unit buffered are dropped (a `validateOnly` write). */
+  dryRun?: boolean;
+}
+
 /**
  * The service's one way to the database: plain statements for the read path (no transaction,
  * prepared, no ORM), and units of work for commands. TypeORM owns the connections and the
@@ -53,9 +59,10 @@ export abstract class SqlDatabase implements OnApplicationShutdown {
    * Runs `work` as one transaction: its reads, then its writes and the commit. When another
    * writer (in this or another process) committed first, a unique key makes the commit fail and
    * the whole unit runs again from a fresh read, so the answer is the one the new state implies.
+   * With `dryRun`, the unit reads and decides as it would, and its writes are dropped unapplied.
    */
-  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    return this.retried(() => this.attempt(work));
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>, options: UnitOptions = {}): Promise<T> {
+    return this.retried(() => this.attempt(work, options.dryRun === true));
   }
 
   /**
@@ -67,7 +74,7 @@ export abstract class SqlDatabase implements OnApplicationShutdown {
     return this.retried(() => this.attemptLocking(work));
   }
 
-  protected abstract attempt<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  protected abstract attempt<T>(work: (tx: SqlTransaction) => Promise<T>, dryRun: boolean): Promise<T>;
 
   protected abstract attemptLocking<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
 

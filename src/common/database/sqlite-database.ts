@@ -208,11 +208,12 @@ export class SqliteDatabase extends SqlDatabase {
     return this.enqueue(async () => ({ affectedRows: prepared(this.writer, this.writerStatements, sql).run(params as unknown[]).changes }));
   }
 
-  protected attempt<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  protected attempt<T>(work: (tx: SqlTransaction) => Promise<T>, dryRun = false): Promise<T> {
     return this.enqueue(async () => {
       // reads on the writer see the units committed before and the ones earlier in this batch
       const tx = new BufferedTransaction((sql, params) => Promise.resolve(this.writerQuery(sql, params)));
       const result = await work(tx);
+      if (dryRun) return result;
       const { writes, numbered } = tx.unitWrites();
       for (const { sql, params } of writes) this.writerQuery(sql, params);
       for (const write of numbered) {

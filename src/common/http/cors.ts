@@ -1,11 +1,11 @@
 import cors from '@fastify/cors';
 import { FastifyInstance } from 'fastify';
 
-/** Headers a browser may send: JSON and gRPC-web bodies, the token, the org and gRPC-web's own. */
-const ALLOWED_HEADERS = ['authorization', 'content-type', 'x-zitadel-orgid', 'x-grpc-web', 'x-user-agent', 'grpc-timeout'];
+/** Headers a browser may send: JSON and gRPC-web bodies, the token, the org, gRPC-web's own and the write conditions. */
+const ALLOWED_HEADERS = ['authorization', 'content-type', 'x-zitadel-orgid', 'x-grpc-web', 'x-user-agent', 'grpc-timeout', 'if-match', 'x-expected-sequence', 'x-validate-only'];
 
-/** Headers a browser may read: the gRPC status of a trailers-only answer, and the request id. */
-const EXPOSED_HEADERS = ['grpc-status', 'grpc-message', 'grpc-status-details-bin', 'x-request-id'];
+/** Headers a browser may read: the gRPC status of a trailers-only answer, the request id and a read's ETag. */
+const EXPOSED_HEADERS = ['grpc-status', 'grpc-message', 'grpc-status-details-bin', 'x-request-id', 'etag'];
 
 /**
  * CORS for browser apps on other origins (`CORS_ORIGINS`). A request from an origin not on the

@@ -151,7 +151,13 @@ class LaneExchange implements DirectExchange {
     return this.params?.[name];
   }
 
-  answer(status: number, json: string): void {
+  query(): undefined {
+    // a request with a query string does not take the lane
+    return undefined;
+  }
+
+  answer(status: number, json: string, etag?: string): void {
+    if (etag !== undefined) this.response.setHeader('etag', etag);
     this.send(status, json);
     this.route.series?.record(0, this.startedAt);
     this.span?.end(0);

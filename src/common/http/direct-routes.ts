@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccessPolicy, Admitted } from '../auth/access-policy.service.js';
 import { REQUEST_INPUT, inputOf, withPathParams } from '../api/request-input.js';
+import { conditionsOf, writeConditions } from '../api/write-conditions.js';
 import { accessDeclaration } from '../auth/access.guard.js';
 import { admittedToHttpRequest, callerOf, credentialsFrom, httpAddress, targetOrgOf } from '../auth/caller-carrier.js';
 import { RequiredPermission } from '../auth/route-access.decorator.js';
@@ -18,6 +19,7 @@ import { restOperationOf } from './rest-call-telemetry.js';
 import { routeKeys } from './route-keys.js';
 
 const DIRECT_ROUTE_KEY = 'http:direct-route';
+const ETAG_KEY = 'http:etag';
 /** What Fastify sends with a JSON-serialized object. */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -27,16 +29,23 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * factories, interceptors): the same access rule, validation, handler and error answer as
  * through Nest, in the same order (access, then the request message's rules). Most such
  * requests do not even reach Fastify (see direct-lane.ts); the others are answered from a Fastify
- * hook. Only for handlers whose parameters are `@TargetOrg()`, `@Caller()` and `@Input()` (checked
- * by the global RequestValidationPipe, as through Nest); anything else stops start-up. Global
- * interceptors, if ever added, do not see these routes.
+ * hook. Only for handlers whose parameters are `@TargetOrg()`, `@Caller()`, `@Conditions()` and
+ * `@Input()` (checked by the global RequestValidationPipe, as through Nest); anything else stops
+ * start-up. Global interceptors, if ever added, do not see these routes.
  */
 export const DirectRoute = (): MethodDecorator => SetMetadata(DIRECT_ROUTE_KEY, true);
+
+/** The version of a read's answer, sent as `ETag: "<version>"` (a write's `If-Match` names it). */
+export type EntityTagOf = (result: never) => string;
+
+/** A direct route answers with an `ETag` made from its result. */
+export const AnswersWithETag = (tag: EntityTagOf): MethodDecorator => SetMetadata(ETAG_KEY, tag);
 
 type Argument =
   | { kind: 'input'; metatype: Type; validated: boolean; pathParams: string[] }
   | { kind: 'caller' }
-  | { kind: 'targetOrg' };
+  | { kind: 'targetOrg' }
+  | { kind: 'conditions' };
 
 /** A route with path parameters, as its path's segments (`:name` for a parameter). */
 interface ParameterisedRoute {
@@ -54,6 +63,7 @@ export interface ServedRoute {
   required: RequiredPermission;
   args: Argument[];
   status: number;
+  etag: ((result: unknown) => string) | undefined;
 }
 
 /** One request to a direct route, whichever way it came in. */
@@ -67,8 +77,10 @@ export interface DirectExchange {
   readonly bodyText?: string;
   /** A path parameter, decoded. */
   param(name: string): string | undefined;
-  /** Sends `json` with `status`, as Fastify sends a JSON-serialized object. */
-  answer(status: number, json: string): void;
+  /** A query parameter (the lane takes only requests without a query string). */
+  query(name: string): string | string[] | undefined;
+  /** Sends `json` with `status` (and the `ETag` header when given), as Fastify sends a JSON-serialized object. */
+  answer(status: number, json: string, etag?: string): void;
   /** Answers a failure in the one error shape. */
   fail(error: unknown): void;
 }
@@ -127,15 +139,19 @@ export class DirectRoutes {
     this.access = app.get(AccessPolicy);
     const reflector = app.get(Reflector);
     for (const { controller, instance, name, handler } of controllerHandlers(app)) {
-      if (!reflector.get<boolean>(DIRECT_ROUTE_KEY, handler)) continue;
       const where = `${controller.name}.${name}`;
+      if (!reflector.get<boolean>(DIRECT_ROUTE_KEY, handler)) {
+        if (reflector.get(ETAG_KEY, handler) !== undefined) throw new Error(`${where}: only a direct route answers with an ETag`);
+        continue;
+      }
       const required = accessDeclaration(reflector, handler, controller);
       if (!required || required === 'public') throw new Error(`${where}: a direct route must declare its permission`);
       const keys = routeKeys(controller, handler);
       const args = argumentsOf(controller, name, where, pathParamsOf(keys[0]));
       const operation = restOperationOf(handler);
       const series = operation === undefined ? undefined : this.metrics.series(operation, 'rest');
-      const route: ServedRoute = { operation, series, instance, handler, required, args, status: statusOf(handler) };
+      const etag = reflector.get<ServedRoute['etag']>(ETAG_KEY, handler);
+      const route: ServedRoute = { operation, series, instance, handler, required, args, status: statusOf(handler), etag };
       for (const key of keys) {
         this.routes.set(key, route);
         const [method, path] = key.split(' ');
@@ -191,7 +207,7 @@ export class DirectRoutes {
       return;
     }
     Promise.resolve(result).then(
-      (result) => exchange.answer(route.status, this.json(result)),
+      (result) => exchange.answer(route.status, this.json(result), route.etag === undefined ? undefined : `"${route.etag(result)}"`),
       (error: unknown) => exchange.fail(error),
     );
   }
@@ -221,6 +237,8 @@ export class DirectRoutes {
         return admitted.caller;
       case 'targetOrg':
         return admitted.targetOrgId;
+      case 'conditions':
+        return writeConditions({ rpc: false, header: (name) => exchange.header(name), query: (name) => exchange.query(name) });
       case 'input':
         return bodyObject(inputValue(arg, exchange), arg.metatype.name);
     }
@@ -259,7 +277,11 @@ function fastifyExchange(logger: Logger, request: FastifyRequest, reply: Fastify
     address: () => httpAddress(request.raw),
     body: request.body,
     param: (name) => (request.params as Record<string, string> | undefined)?.[name],
-    answer: (status, json) => void reply.code(status).type(JSON_CONTENT_TYPE).send(json),
+    query: (name) => (request.query as Record<string, string | string[] | undefined> | undefined)?.[name],
+    answer: (status, json, etag) => {
+      if (etag !== undefined) void reply.header('etag', etag);
+      void reply.code(status).type(JSON_CONTENT_TYPE).send(json);
+    },
     fail: (error) => answerHttpError(logger, error, request, reply),
   };
 }
@@ -279,8 +301,10 @@ function argumentsOf(controller: Type, method: string, where: string, pathParams
       args[index] = { kind: 'caller' };
     } else if (factory === targetOrgOf) {
       args[index] = { kind: 'targetOrg' };
+    } else if (factory === conditionsOf) {
+      args[index] = { kind: 'conditions' };
     } else {
-      throw new Error(`${where}: a direct route takes only @TargetOrg(), @Caller() and @Input() (found ${key})`);
+      throw new Error(`${where}: a direct route takes only @TargetOrg(), @Caller(), @Input() and @Conditions() (found ${key})`);
     }
   }
   if (args.length !== types.length || args.includes(undefined as unknown as Argument)) throw new Error(`${where}: every parameter of a direct route needs a decorator`);

@@ -22,6 +22,10 @@ export class MetricsService {
     return new Counter({ name, help, registers: [this.registry] });
   }
 
+  counterWithLabels<Label extends string>(name: string, help: string, labelNames: readonly Label[]): Counter<Label> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
   /** A counter whose total is kept by its owner and read when the metrics are scraped. */
   counterOf(name: string, help: string, read: () => number): Counter {
     return new Counter({

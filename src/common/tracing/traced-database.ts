@@ -1,5 +1,5 @@
 import { KeyedRead } from '../database/keyed-read.js';
-import { SqlDatabase } from '../database/sql-database.js';
+import { SqlDatabase, UnitOptions } from '../database/sql-database.js';
 import { SqlParam } from '../database/sql.js';
 import { SqlTransaction } from '../database/sql-transaction.js';
 import { Tracing } from './tracing.js';
@@ -24,7 +24,7 @@ export function traceDatabase(db: SqlDatabase, tracing: Tracing): void {
     readByKey: (keyed: KeyedRead, scope: readonly SqlParam[], key: string) =>
       tracing.database('db.keyed_read', { 'db.system': system, 'db.query.text': statementSummary(keyed.statement(1).sql) }, () => readByKey(keyed, scope, key)),
     execute: (sql: string, params?: readonly SqlParam[]) => tracing.database('db.execute', { 'db.system': system, 'db.query.text': statementSummary(sql) }, () => execute(sql, params)),
-    transaction: <T>(work: (tx: SqlTransaction) => Promise<T>) => tracing.database('db.transaction', { 'db.system': system }, () => transaction(work)),
+    transaction: <T>(work: (tx: SqlTransaction) => Promise<T>, options?: UnitOptions) => tracing.database('db.transaction', { 'db.system': system }, () => transaction(work, options)),
     lockingTransaction: <T>(work: (tx: SqlTransaction) => Promise<T>) => tracing.database('db.transaction', { 'db.system': system, 'db.locking': 'true' }, () => lockingTransaction(work)),
   });
 }

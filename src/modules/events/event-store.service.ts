@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../common/config/app-config.js';
 import { LAST_POSITION_SQL, POSITION_COUNTER } from '../../common/database/position-counter.js';
 import { SqlParam } from '../../common/database/sql.js';
-import { SqlDatabase } from '../../common/database/sql-database.js';
+import { SqlDatabase, UnitOptions } from '../../common/database/sql-database.js';
 import { toSqlTime } from '../../common/database/sql-time.js';
 import { SqlTransaction } from '../../common/database/sql-transaction.js';
 import { AggregateRef, AppendedEvent, EventDraft, EventStream } from './stored-event.js';
@@ -63,9 +63,9 @@ export class EventStore {
     this.publishing = config.bus.transport !== 'none';
   }
 
-  /** Runs `command` in one transaction; again from its read when another writer committed first. */
-  transaction<T>(command: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(command);
+  /** Runs `command` in one transaction; again from its read when another writer committed first. A dry run stores nothing. */
+  transaction<T>(command: (tx: SqlTransaction) => Promise<T>, options?: UnitOptions): Promise<T> {
+    return this.db.transaction(command, options);
   }
 
   /**

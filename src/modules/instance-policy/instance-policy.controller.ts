@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Operation } from '../../common/api/operation.decorator.js';
 import { Input } from '../../common/api/request-input.js';
+import { Conditions, WriteConditions } from '../../common/api/write-conditions.js';
 import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller } from '../../common/auth/caller-carrier.js';
 import { Permission } from '../../common/auth/route-access.decorator.js';
@@ -21,7 +22,7 @@ import { UpdateLoginPolicyRequest } from '../login-policy/dto/login-policy-setti
 import { GetDefaultLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
 import { ApiFactorTypeParam } from '../login-policy/factor-type.param.js';
 import { factorAddErrors, factorRemoveErrors, settingsUpdateErrors } from '../login-policy/login-policy.api-errors.js';
-import { toDetailsResponse, toMultiFactorList, toSecondFactorList, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
+import { factorListVersion, policyVersion, toDetailsResponse, toMultiFactorList, toSecondFactorList, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 import { INSTANCE_LEVEL } from '../login-policy/policy-level.js';
 
@@ -42,6 +43,7 @@ export class InstancePolicyController {
   @Operation(ADMIN, 'GetLoginPolicy', {
     rest: 'GET',
     direct: true,
+    etag: policyVersion,
     summary: 'Get the default login policy',
     description: 'Returns the instance default login policy with its settings and allowed factors; `isDefault` is always true.',
   })
@@ -61,13 +63,14 @@ export class InstancePolicyController {
   @Permission('iam.policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...settingsUpdateErrors(INSTANCE_LEVEL, 'UpdateLoginPolicyRequest'))
-  async updateLoginPolicy(@Input() request: UpdateLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.updateSettings(this.instance.defaultPolicyOwner(), toSettings(request), caller.userId));
+  async updateLoginPolicy(@Input() request: UpdateLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.updateSettings(this.instance.defaultPolicyOwner(), toSettings(request), caller.userId, conditions));
   }
 
   @Operation(ADMIN, 'ListLoginPolicySecondFactors', {
     rest: 'POST second_factors/_search',
     direct: true,
+    etag: factorListVersion,
     body: { required: false },
     summary: 'List the second factors of the default login policy',
     description: 'Second factors (2FA) allowed by the instance default, in the order they were added. The body may be `{}` or absent.',
@@ -87,8 +90,8 @@ export class InstancePolicyController {
   @Permission('iam.policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorAddErrors(INSTANCE_LEVEL, 'second'))
-  async addSecondFactor(@Input() request: AddSecondFactorToLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'second', request.type, caller.userId));
+  async addSecondFactor(@Input() request: AddSecondFactorToLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'second', request.type, caller.userId, conditions));
   }
 
   @Operation(ADMIN, 'RemoveSecondFactorFromLoginPolicy', {
@@ -101,13 +104,14 @@ export class InstancePolicyController {
   @ApiFactorTypeParam(SecondFactorType, 'SECOND_FACTOR_TYPE_OTP')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorRemoveErrors(INSTANCE_LEVEL, 'second'))
-  async removeSecondFactor(@Input() request: RemoveSecondFactorFromLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.removeFactor(this.instance.defaultPolicyOwner(), 'second', request.type, caller.userId));
+  async removeSecondFactor(@Input() request: RemoveSecondFactorFromLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.removeFactor(this.instance.defaultPolicyOwner(), 'second', request.type, caller.userId, conditions));
   }
 
   @Operation(ADMIN, 'ListLoginPolicyMultiFactors', {
     rest: 'POST multi_factors/_search',
     direct: true,
+    etag: factorListVersion,
     body: { required: false },
     summary: 'List the multi factors of the default login policy',
     description: 'Passwordless multi factors (passkeys) allowed by the instance default, in the order they were added.',
@@ -127,8 +131,8 @@ export class InstancePolicyController {
   @Permission('iam.policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorAddErrors(INSTANCE_LEVEL, 'multi'))
-  async addMultiFactor(@Input() request: AddMultiFactorToLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'multi', request.type, caller.userId));
+  async addMultiFactor(@Input() request: AddMultiFactorToLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'multi', request.type, caller.userId, conditions));
   }
 
   @Operation(ADMIN, 'RemoveMultiFactorFromLoginPolicy', {
@@ -141,7 +145,7 @@ export class InstancePolicyController {
   @ApiFactorTypeParam(MultiFactorType, 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorRemoveErrors(INSTANCE_LEVEL, 'multi'))
-  async removeMultiFactor(@Input() request: RemoveMultiFactorFromLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.removeFactor(this.instance.defaultPolicyOwner(), 'multi', request.type, caller.userId));
+  async removeMultiFactor(@Input() request: RemoveMultiFactorFromLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.removeFactor(this.instance.defaultPolicyOwner(), 'multi', request.type, caller.userId, conditions));
   }
 }

@@ -1,7 +1,7 @@
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorKind } from '../../common/errors/error-kind.js';
 import { FactorKind } from './login-policy.model.js';
-import { PolicyLevel } from './policy-level.js';
+import { INSTANCE_LEVEL, PolicyLevel } from './policy-level.js';
 
 /** The error ids of SPEC §3, by level; the suffixes are ZITADEL's. */
 export const LoginPolicyErrors = {
@@ -17,6 +17,15 @@ export const LoginPolicyErrors = {
     new DomainError(ErrorKind.FailedPrecondition, `${level.errorPrefix}-5M9vdd`, 'Login Policy has not been changed'),
   policyNotFound: (level: PolicyLevel) =>
     new DomainError(ErrorKind.NotFound, `${level.errorPrefix}-M0sif`, 'Login Policy not found'),
+  /** Our own (ZITADEL has no preconditions): 412 over REST, FAILED_PRECONDITION elsewhere. */
+  sequenceMoved: (level: PolicyLevel, current: number, expected: number) =>
+    new DomainError(
+      ErrorKind.FailedPrecondition,
+      'LPF-s3qMoved',
+      `The ${level === INSTANCE_LEVEL ? 'default ' : ''}login policy is at sequence ${current}, not ${expected}: it changed since you read it; read it again`,
+      undefined,
+      412,
+    ),
   customPolicyExists: () => new DomainError(ErrorKind.AlreadyExists, 'Org-Dgfb2', 'Login Policy already exists'),
   noCustomPolicyToReset: () => new DomainError(ErrorKind.NotFound, 'Org-GHB37', 'Login Policy not found'),
 };

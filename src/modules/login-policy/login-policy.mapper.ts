@@ -26,6 +26,12 @@ export function toDetailsResponse(change: ChangeDetails): DetailsResponse {
 
 type FactorListResponse = { details: ListDetails; result: string[] };
 
+/** The version a policy read answers with (its ETag): the policy's sequence, which a write's precondition compares. */
+export const policyVersion = (response: { policy?: { details?: ObjectDetails } }): string => String(response.policy?.details?.sequence ?? '0');
+
+/** The version a factor list answers with: the sequence of the policy it was read from. */
+export const factorListVersion = (response: { details?: ListDetails }): string => String(response.details?.processedSequence ?? '0');
+
 /** A factor list response, once per view read (shared and frozen, see read-memo.ts). */
 export const toSecondFactorList = memoByObject((view: FactorListView) => factorList(view, SecondFactorType));
 export const toMultiFactorList = memoByObject((view: FactorListView) => factorList(view, MultiFactorType));

@@ -44,6 +44,10 @@ const ORG_COMMAND_STATE = new KeyedRead(
 );
 const INSTANCE_COMMAND_STATE = `SELECT ${STREAM_SEQUENCE_SQL} AS stream_sequence, ${packedPolicy('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
 
+const COUNT_FOLLOWERS =
+  "SELECT COUNT(*) AS followers FROM orgs o WHERE o.instance_id = ? AND o.state = 'active' " +
+  'AND NOT EXISTS (SELECT 1 FROM login_policies p WHERE p.instance_id = o.instance_id AND p.owner_id = o.id)';
+
 const INSERT_POLICY =
   `INSERT INTO login_policies (instance_id, owner_id, owner_type, ${SETTINGS.map((s) => s.column).join(', ')}, second_factors, multi_factors, sequence, creation_date, change_date) ` +
   `VALUES (${Array.from({ length: SETTINGS.length + 8 }, () => '?').join(', ')})`;
@@ -150,6 +154,12 @@ export class LoginPolicyRepository {
       own: unpackedIfAny(row?.own_packed),
       instanceDefault: unpackedIfAny(row?.default_packed),
     };
+  }
+
+  /** Inside a command, before its writes: how many active orgs of the instance follow its default (have no policy of their own). */
+  async countFollowers(tx: SqlTransaction, instanceId: string): Promise<number> {
+    const [row] = await tx.read(COUNT_FOLLOWERS, [instanceId]);
+    return Number(row?.followers ?? 0);
   }
 
   /** Stores `after` as the owner's policy: a new row when there was none (`before` undefined), else the changes. */

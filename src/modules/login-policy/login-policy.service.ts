@@ -5,6 +5,8 @@ import { SqlTransaction } from '../../common/database/sql-transaction.js';
 import { EventStore } from '../events/event-store.service.js';
 import { AppendedEvent, EventDraft, EventStream } from '../events/stored-event.js';
 import { LoginPolicySettings, changedSettings } from './login-policy-settings.js';
+import { WriteConditions } from '../../common/api/write-conditions.js';
+import { LockoutChoice, LockoutGuard } from './lockout-guard.service.js';
 import { LoginPolicyErrors } from './login-policy.errors.js';
 import { LoginPolicyEvents } from './login-policy.events.js';
 import { ChangeDetails, FACTOR_KINDS, FactorKind, FactorLists, LoginPolicyState } from './login-policy.model.js';
@@ -19,6 +21,20 @@ export interface FactorListView {
 }
 
 const isOrg = (owner: PolicyOwner) => owner.level === ORG_LEVEL;
+
+/** How a command runs: the caller's write conditions (precondition, dry run) and its choice on lock-outs. */
+export interface CommandOptions extends WriteConditions {
+  lockout?: LockoutChoice;
+}
+
+const NO_OPTIONS: CommandOptions = Object.freeze({});
+
+/** What a factor set changed, or would change (a dry run); empty lists when it was already so. */
+export interface FactorSetChange {
+  details: ChangeDetails;
+  added: FactorLists;
+  removed: FactorLists;
+}
 
 /**
  * The login-policy core, written once for the instance default and org custom policies.
@@ -48,6 +64,7 @@ export class LoginPolicyService {
   constructor(
     private readonly store: EventStore,
     private readonly policies: LoginPolicyRepository,
+    private readonly lockouts: LockoutGuard,
   ) {}
 
   // The reads of an org are the hot path: one promise chained on the repository's each.
@@ -69,62 +86,74 @@ export class LoginPolicyService {
     return this.policies.ownFactors(owner).then((policy) => FACTOR_VIEWS[kind](this.existing(policy, owner)));
   }
 
-  addFactor(owner: PolicyOwner, kind: FactorKind, type: number, creator: string): Promise<ChangeDetails> {
-    return this.store.transaction(async (tx) => {
-      const state = await this.commandState(tx, owner);
+  addFactor(owner: PolicyOwner, kind: FactorKind, type: number, creator: string, options: CommandOptions = NO_OPTIONS): Promise<ChangeDetails> {
+    return this.command(owner, options, async (tx, state) => {
       const { base, drafts } = this.ownOrCopy(owner, state);
       if (base.factors[kind].includes(type)) throw LoginPolicyErrors.factorAlreadyExists(owner.level, kind);
+      const after = withFactors(base, kind, [...base.factors[kind], type]);
       drafts.push(LoginPolicyEvents.factorAdded(owner.level, kind, type));
-      const events = this.append(tx, owner, state, drafts, creator);
-      this.save(tx, owner, state.own, withFactors(base, kind, [...base.factors[kind], type]), events);
-      return changeOf(events, true);
+      return changeOf(await this.commit(tx, owner, state, after, drafts, creator, options), true);
     });
   }
 
-  removeFactor(owner: PolicyOwner, kind: FactorKind, type: number, creator: string): Promise<ChangeDetails> {
-    return this.store.transaction(async (tx) => {
-      const state = await this.commandState(tx, owner);
+  removeFactor(owner: PolicyOwner, kind: FactorKind, type: number, creator: string, options: CommandOptions = NO_OPTIONS): Promise<ChangeDetails> {
+    return this.command(owner, options, async (tx, state) => {
       // an org whose effective policy lacks the factor gets 404 without a copy being made
-      const effective = state.own ?? state.instanceDefault;
-      if (!effective?.factors[kind].includes(type)) throw LoginPolicyErrors.factorNotFound(owner.level, kind);
+      if (!effectiveOf(state)?.factors[kind].includes(type)) throw LoginPolicyErrors.factorNotFound(owner.level, kind);
       const { base, drafts } = this.ownOrCopy(owner, state);
+      const after = withFactors(base, kind, base.factors[kind].filter((t) => t !== type));
       drafts.push(LoginPolicyEvents.factorRemoved(owner.level, kind, type));
-      const events = this.append(tx, owner, state, drafts, creator);
-      this.save(tx, owner, state.own, withFactors(base, kind, base.factors[kind].filter((t) => t !== type)), events);
-      return changeOf(events, false);
+      return changeOf(await this.commit(tx, owner, state, after, drafts, creator, options), false);
+    });
+  }
+
+  /**
+   * Makes the factor lists exactly `wanted` (duplicates collapse, order kept): removes what is
+   * not wanted, then adds what is missing, one event each; nothing at all when they are equal
+   * (no event, no copy of the default). An org that follows the default gets a copy first.
+   */
+  setFactors(owner: PolicyOwner, wanted: FactorLists, creator: string, options: CommandOptions = NO_OPTIONS): Promise<FactorSetChange> {
+    return this.command(owner, options, async (tx, state) => {
+      const effective = this.existing(effectiveOf(state), owner);
+      const unique = { second: [...new Set(wanted.second)], multi: [...new Set(wanted.multi)] };
+      const added = mapKinds((kind) => unique[kind].filter((type) => !effective.factors[kind].includes(type)));
+      const removed = mapKinds((kind) => effective.factors[kind].filter((type) => !unique[kind].includes(type)));
+      if (FACTOR_KINDS.every((kind) => added[kind].length === 0 && removed[kind].length === 0)) {
+        return { details: { sequence: effective.sequence, changeDate: effective.changeDate, resourceOwner: effective.ownerId }, added, removed };
+      }
+      const { base, drafts } = this.ownOrCopy(owner, state);
+      const after = { ...base, factors: mapKinds((kind) => [...base.factors[kind].filter((type) => !removed[kind].includes(type)), ...added[kind]]) };
+      for (const kind of FACTOR_KINDS) for (const type of removed[kind]) drafts.push(LoginPolicyEvents.factorRemoved(owner.level, kind, type));
+      for (const kind of FACTOR_KINDS) for (const type of added[kind]) drafts.push(LoginPolicyEvents.factorAdded(owner.level, kind, type));
+      const created = state.own === undefined;
+      return { details: changeOf(await this.commit(tx, owner, state, after, drafts, creator, options), created), added, removed };
     });
   }
 
   /** Replaces the settings (never the factors); refuses a request that changes nothing. */
-  updateSettings(owner: PolicyOwner, settings: LoginPolicySettings, creator: string): Promise<ChangeDetails> {
-    return this.store.transaction(async (tx) => {
-      const state = await this.commandState(tx, owner);
+  updateSettings(owner: PolicyOwner, settings: LoginPolicySettings, creator: string, options: CommandOptions = NO_OPTIONS): Promise<ChangeDetails> {
+    return this.command(owner, options, async (tx, state) => {
       const own = this.existing(state.own, owner);
       const changes = changedSettings(own.settings, settings);
       if (Object.keys(changes).length === 0) throw LoginPolicyErrors.notChanged(owner.level);
-      const events = this.append(tx, owner, state, [LoginPolicyEvents.changed(owner.level, changes)], creator);
-      this.save(tx, owner, own, { ...own, settings }, events);
-      return changeOf(events, false);
+      return changeOf(await this.commit(tx, owner, state, { ...own, settings }, [LoginPolicyEvents.changed(owner.level, changes)], creator, options), false);
     });
   }
 
   /** An org's own policy with exactly the given settings and factors (no copy of the default). */
-  addCustomPolicy(owner: PolicyOwner, settings: LoginPolicySettings, factors: FactorLists, creator: string): Promise<ChangeDetails> {
-    return this.store.transaction(async (tx) => {
-      const state = await this.commandState(tx, owner);
+  addCustomPolicy(owner: PolicyOwner, settings: LoginPolicySettings, factors: FactorLists, creator: string, options: CommandOptions = NO_OPTIONS): Promise<ChangeDetails> {
+    return this.command(owner, options, async (tx, state) => {
       if (state.own) throw LoginPolicyErrors.customPolicyExists();
       const unique = { second: [...new Set(factors.second)], multi: [...new Set(factors.multi)] };
-      const events = this.append(tx, owner, state, creationEvents(owner, settings, unique), creator);
-      this.save(tx, owner, undefined, newPolicy(owner, settings, unique), events);
-      return changeOf(events, true);
+      return changeOf(await this.commit(tx, owner, state, newPolicy(owner, settings, unique), creationEvents(owner, settings, unique), creator, options), true);
     });
   }
 
   /** Drops an org's custom policy: it follows the instance default again. */
-  resetToDefault(owner: PolicyOwner, creator: string): Promise<ChangeDetails> {
-    return this.store.transaction(async (tx) => {
-      const state = await this.commandState(tx, owner);
+  resetToDefault(owner: PolicyOwner, creator: string, options: CommandOptions = NO_OPTIONS): Promise<ChangeDetails> {
+    return this.command(owner, options, async (tx, state) => {
       if (!state.own) throw LoginPolicyErrors.noCustomPolicyToReset();
+      if (state.instanceDefault) await this.guard(tx, owner, state, state.instanceDefault, options);
       const events = this.append(tx, owner, state, [LoginPolicyEvents.removed(owner.level)], creator);
       this.policies.delete(tx, owner);
       return changeOf(events, false);
@@ -149,6 +178,44 @@ export class LoginPolicyService {
     const events = this.store.append(tx, stream, creationEvents(owner, settings, factors), creator);
     this.save(tx, owner, undefined, newPolicy(owner, settings, factors), events);
     return events;
+  }
+
+  /**
+   * One command: its state, read in the transaction, then the caller's precondition (412 when the
+   * policy moved on; an org that follows the default is at the default's sequence, as its reads
+   * say), then `decide`. A dry run decides the same and stores nothing.
+   */
+  private command<T>(owner: PolicyOwner, options: CommandOptions, decide: (tx: SqlTransaction, state: PolicyCommandState) => Promise<T>): Promise<T> {
+    return this.store.transaction(
+      async (tx) => {
+        const state = await this.commandState(tx, owner);
+        if (options.expectedSequence !== undefined) {
+          const current = effectiveOf(state)?.sequence ?? 0;
+          if (current !== options.expectedSequence) throw LoginPolicyErrors.sequenceMoved(owner.level, current, options.expectedSequence);
+        }
+        return decide(tx, state);
+      },
+      { dryRun: options.validateOnly },
+    );
+  }
+
+  /** The lock-out guard on `after` (reads first), then the events and the policy as it is after them. */
+  private async commit(tx: SqlTransaction, owner: PolicyOwner, state: PolicyCommandState, after: LoginPolicyState, drafts: EventDraft[], creator: string, options: CommandOptions): Promise<AppendedEvent[]> {
+    await this.guard(tx, owner, state, after, options);
+    const events = this.append(tx, owner, state, drafts, creator);
+    this.save(tx, owner, state.own, after, events);
+    return events;
+  }
+
+  private guard(tx: SqlTransaction, owner: PolicyOwner, state: PolicyCommandState, after: LoginPolicyState, options: CommandOptions): Promise<void> {
+    return this.lockouts.check({
+      owner,
+      before: effectiveOf(state),
+      after,
+      choice: options.lockout,
+      dryRun: options.validateOnly === true,
+      followers: () => this.policies.countFollowers(tx, owner.instanceId),
+    });
   }
 
   private async commandState(tx: SqlTransaction, owner: PolicyOwner): Promise<PolicyCommandState> {
@@ -179,6 +246,15 @@ export class LoginPolicyService {
     if (!policy) throw LoginPolicyErrors.policyNotFound(owner.level);
     return policy;
   }
+}
+
+/** The policy a command's owner follows now: its own, else (an org) the default. */
+function effectiveOf(state: PolicyCommandState): LoginPolicyState | undefined {
+  return state.own ?? state.instanceDefault;
+}
+
+function mapKinds(list: (kind: FactorKind) => number[]): FactorLists {
+  return { second: list('second'), multi: list('multi') };
 }
 
 function activeOrg<T>(found: Found<T>): T {

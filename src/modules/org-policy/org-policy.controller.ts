@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Operation } from '../../common/api/operation.decorator.js';
 import { Input } from '../../common/api/request-input.js';
+import { Conditions, WriteConditions } from '../../common/api/write-conditions.js';
 import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller, TargetOrg } from '../../common/auth/caller-carrier.js';
 import { OrgPermission } from '../../common/auth/route-access.decorator.js';
@@ -22,7 +23,7 @@ import { UpdateCustomLoginPolicyRequest } from '../login-policy/dto/login-policy
 import { GetDefaultLoginPolicyResponse, GetLoginPolicyResponse } from '../login-policy/dto/login-policy.dto.js';
 import { ApiFactorTypeParam } from '../login-policy/factor-type.param.js';
 import { customPolicyAddErrors, customPolicyResetErrors, customPolicyUpdateErrors, factorAddErrors, factorRemoveErrors } from '../login-policy/login-policy.api-errors.js';
-import { toDetailsResponse, toFactorLists, toMultiFactorList, toSecondFactorList, toGetLoginPolicyResponse, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
+import { factorListVersion, policyVersion, toDetailsResponse, toFactorLists, toMultiFactorList, toSecondFactorList, toGetLoginPolicyResponse, toPolicyResponse, toSettings } from '../login-policy/login-policy.mapper.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 import { ORG_LEVEL } from '../login-policy/policy-level.js';
 
@@ -47,6 +48,7 @@ export class OrgPolicyController {
   @Operation(MANAGEMENT, 'GetLoginPolicy', {
     rest: 'GET login',
     direct: true,
+    etag: policyVersion,
     summary: "Get the org's login policy",
     description: 'The custom policy of the org, or the instance default (`isDefault: true`) while it has none.',
   })
@@ -59,6 +61,7 @@ export class OrgPolicyController {
   @Operation(MANAGEMENT, 'GetDefaultLoginPolicy', {
     rest: 'GET default/login',
     direct: true,
+    etag: policyVersion,
     summary: 'Get the instance default login policy',
     description: 'The default that orgs without a custom policy follow.',
   })
@@ -77,8 +80,8 @@ export class OrgPolicyController {
   @OrgPermission('policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...customPolicyAddErrors())
-  async addCustomLoginPolicy(@TargetOrg() orgId: string, @Input() request: AddCustomLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    const change = await this.policies.addCustomPolicy(this.instance.orgPolicyOwner(orgId), toSettings(request), toFactorLists(request), caller.userId);
+  async addCustomLoginPolicy(@TargetOrg() orgId: string, @Input() request: AddCustomLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    const change = await this.policies.addCustomPolicy(this.instance.orgPolicyOwner(orgId), toSettings(request), toFactorLists(request), caller.userId, conditions);
     return toDetailsResponse(change);
   }
 
@@ -90,8 +93,8 @@ export class OrgPolicyController {
   @OrgPermission('policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...customPolicyUpdateErrors())
-  async updateCustomLoginPolicy(@TargetOrg() orgId: string, @Input() request: UpdateCustomLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.updateSettings(this.instance.orgPolicyOwner(orgId), toSettings(request), caller.userId));
+  async updateCustomLoginPolicy(@TargetOrg() orgId: string, @Input() request: UpdateCustomLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.updateSettings(this.instance.orgPolicyOwner(orgId), toSettings(request), caller.userId, conditions));
   }
 
   @Operation(MANAGEMENT, 'ResetLoginPolicyToDefault', {
@@ -102,13 +105,14 @@ export class OrgPolicyController {
   @OrgPermission('policy.delete')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...customPolicyResetErrors())
-  async resetLoginPolicyToDefault(@TargetOrg() orgId: string, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.resetToDefault(this.instance.orgPolicyOwner(orgId), caller.userId));
+  async resetLoginPolicyToDefault(@TargetOrg() orgId: string, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.resetToDefault(this.instance.orgPolicyOwner(orgId), caller.userId, conditions));
   }
 
   @Operation(MANAGEMENT, 'ListLoginPolicySecondFactors', {
     rest: 'POST login/second_factors/_search',
     direct: true,
+    etag: factorListVersion,
     body: { required: false },
     summary: "List the org's second factors",
     description: 'From the custom policy, or the instance default while the org has none; in the order they were added.',
@@ -128,8 +132,8 @@ export class OrgPolicyController {
   @OrgPermission('policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorAddErrors(ORG_LEVEL, 'second'))
-  async addSecondFactor(@TargetOrg() orgId: string, @Input() request: AddSecondFactorToLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.addFactor(this.instance.orgPolicyOwner(orgId), 'second', request.type, caller.userId));
+  async addSecondFactor(@TargetOrg() orgId: string, @Input() request: AddSecondFactorToLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.addFactor(this.instance.orgPolicyOwner(orgId), 'second', request.type, caller.userId, conditions));
   }
 
   @Operation(MANAGEMENT, 'RemoveSecondFactorFromLoginPolicy', {
@@ -142,13 +146,14 @@ export class OrgPolicyController {
   @ApiFactorTypeParam(SecondFactorType, 'SECOND_FACTOR_TYPE_OTP')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorRemoveErrors(ORG_LEVEL, 'second'))
-  async removeSecondFactor(@TargetOrg() orgId: string, @Input() request: RemoveSecondFactorFromLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.removeFactor(this.instance.orgPolicyOwner(orgId), 'second', request.type, caller.userId));
+  async removeSecondFactor(@TargetOrg() orgId: string, @Input() request: RemoveSecondFactorFromLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.removeFactor(this.instance.orgPolicyOwner(orgId), 'second', request.type, caller.userId, conditions));
   }
 
   @Operation(MANAGEMENT, 'ListLoginPolicyMultiFactors', {
     rest: ['POST login/auth_factors/_search', 'POST login/multi_factors/_search'],
     direct: true,
+    etag: factorListVersion,
     body: { required: false },
     summary: "List the org's multi factors",
     description: '`auth_factors/_search` is the path ZITADEL uses; `multi_factors/_search` is an alias.',
@@ -168,8 +173,8 @@ export class OrgPolicyController {
   @OrgPermission('policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorAddErrors(ORG_LEVEL, 'multi'))
-  async addMultiFactor(@TargetOrg() orgId: string, @Input() request: AddMultiFactorToLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.addFactor(this.instance.orgPolicyOwner(orgId), 'multi', request.type, caller.userId));
+  async addMultiFactor(@TargetOrg() orgId: string, @Input() request: AddMultiFactorToLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.addFactor(this.instance.orgPolicyOwner(orgId), 'multi', request.type, caller.userId, conditions));
   }
 
   @Operation(MANAGEMENT, 'RemoveMultiFactorFromLoginPolicy', {
@@ -182,7 +187,7 @@ export class OrgPolicyController {
   @ApiFactorTypeParam(MultiFactorType, 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorRemoveErrors(ORG_LEVEL, 'multi'))
-  async removeMultiFactor(@TargetOrg() orgId: string, @Input() request: RemoveMultiFactorFromLoginPolicyRequest, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.policies.removeFactor(this.instance.orgPolicyOwner(orgId), 'multi', request.type, caller.userId));
+  async removeMultiFactor(@TargetOrg() orgId: string, @Input() request: RemoveMultiFactorFromLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.policies.removeFactor(this.instance.orgPolicyOwner(orgId), 'multi', request.type, caller.userId, conditions));
   }
 }
