@@ -26,6 +26,18 @@ const DESCRIPTION = [
   'role instead: `npm run -s token -- --role ORG_OWNER:<orgId> --org <orgId>`. Management calls act on the org in',
   '`x-zitadel-orgid`, else on the token\'s own org: create one with `POST /management/v1/orgs` and use its `id`.',
   'With `AUTH_ISSUER` set, tokens come from that issuer only.',
+  '',
+  '**Extensions** (ours, beyond ZITADEL; error ids `LPF-…`). Reads of a policy or its factor lists send',
+  '`ETag: "<sequence>"`; every write takes `If-Match: "<sequence>"` (412 when the policy moved on) and',
+  '`?validateOnly=true` (every check, the same answer, nothing stored). `PUT /ext/v1/policies/login/{default,org}/factors`',
+  'sets the whole factor set and answers what it added and removed (nothing to do: 200, no event). A change that',
+  'would lock users out (forceMfa without factors, passwordless without multi factors) is refused there unless',
+  '`allowLockout` is true. A Terraform-style reconcile:',
+  '',
+  '1. `GET /management/v1/policies/login` (with `x-zitadel-orgid`): keep the `ETag` header.',
+  '2. `PUT /ext/v1/policies/login/org/factors?validateOnly=true` with `If-Match: <that ETag>` and the wanted',
+  '   `{"secondFactors": [...], "multiFactors": [...]}`: the plan (`added`, `removed`), nothing stored.',
+  '3. The same without `validateOnly`: applied only if nobody changed the policy since step 1, else 412: read again.',
 ].join('\n');
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {

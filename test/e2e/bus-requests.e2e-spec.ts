@@ -62,6 +62,20 @@ describe('API requests over NATS', { skip: missingBroker('nats-server') }, () =>
     assert.deepEqual(policy, (await app.request('GET', '/admin/v1/policies/login', { token: owner })).body);
   });
 
+  it('write conditions in the metadata: x-expected-sequence (stale → code 9 LPF-s3qMoved), x-validate-only (answers, stores nothing), and the factor-set extension', async () => {
+    const policy = ok(await bus.call(`${ADMIN}.GetLoginPolicy`, {}, { token: owner }));
+    const sequence = policy.policy.details.sequence as string;
+    const withMetadata = (request: object, metadata: Record<string, string>) => ({ metadata: { authorization: `Bearer ${owner}`, ...metadata }, request });
+    const stale = await bus.send(`${ADMIN}.AddSecondFactorToLoginPolicy`, withMetadata({ type: 'SECOND_FACTOR_TYPE_OTP_SMS' }, { 'x-expected-sequence': String(Number(sequence) - 1) }));
+    assert.ok(!stale.ok && stale.error.code === 9 && stale.error.message.endsWith('(LPF-s3qMoved)'), JSON.stringify(stale));
+    const dry = ok(await bus.send(`${ADMIN}.AddSecondFactorToLoginPolicy`, withMetadata({ type: 'SECOND_FACTOR_TYPE_OTP_SMS' }, { 'x-validate-only': 'true', 'x-expected-sequence': sequence })));
+    assert.equal(dry.details.sequence, String(Number(sequence) + 1));
+    assert.equal(ok(await bus.call(`${ADMIN}.GetLoginPolicy`, {}, { token: owner })).policy.details.sequence, sequence, 'nothing stored');
+    const unchanged = ok(await bus.call('loginpolicyfactors.v1.FactorSetService.SetDefaultLoginPolicyFactors', { secondFactors: policy.policy.secondFactors, multiFactors: policy.policy.multiFactors }, { token: owner }));
+    assert.deepEqual(unchanged.added, { secondFactors: [], multiFactors: [] });
+    assert.equal(unchanged.details.sequence, sequence);
+  });
+
   it('creates an org, then adds, lists and removes a second factor in it (org from x-zitadel-orgid)', async () => {
     const created = ok(await bus.call(`${MGMT}.AddOrg`, { name: 'Bus Org' }, { token: owner }));
     assert.match(created.id, /^\d+$/);

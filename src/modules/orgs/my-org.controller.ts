@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Operation } from '../../common/api/operation.decorator.js';
 import { Input } from '../../common/api/request-input.js';
+import { Conditions, WriteConditions } from '../../common/api/write-conditions.js';
 import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller, TargetOrg } from '../../common/auth/caller-carrier.js';
 import { OrgPermission, Permission } from '../../common/auth/route-access.decorator.js';
@@ -29,8 +30,8 @@ export class MyOrgController {
   @Permission('org.create')
   @ApiOkResponse({ type: AddOrgResponse })
   @ApiErrors(errorCase('`name` missing, empty, longer than 200 characters or with control characters', invalidRequest('AddOrgRequest', [{ field: 'name', description: 'value length must be between 1 and 200 characters, inclusive' }])))
-  async addOrg(@Input() request: AddOrgRequest, @Caller() caller: AuthContext): Promise<AddOrgResponse> {
-    const created = await this.orgs.addOrg(request.name, caller.userId);
+  async addOrg(@Input() request: AddOrgRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<AddOrgResponse> {
+    const created = await this.orgs.addOrg(request.name, caller.userId, conditions);
     return { id: created.id, details: toObjectDetails(created.details) };
   }
 
@@ -52,7 +53,7 @@ export class MyOrgController {
   })
   @OrgPermission('org.delete')
   @ApiOkResponse({ type: DetailsResponse })
-  async removeOrg(@TargetOrg() orgId: string, @Caller() caller: AuthContext): Promise<DetailsResponse> {
-    return toDetailsResponse(await this.orgs.removeOrg(orgId, caller.userId));
+  async removeOrg(@TargetOrg() orgId: string, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+    return toDetailsResponse(await this.orgs.removeOrg(orgId, caller.userId, conditions));
   }
 }

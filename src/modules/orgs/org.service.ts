@@ -7,6 +7,8 @@ import { LoginPolicyEvents } from '../login-policy/login-policy.events.js';
 import { ChangeDetails } from '../login-policy/login-policy.model.js';
 import { LoginPolicyService } from '../login-policy/login-policy.service.js';
 import { ORG_LEVEL, orgOwner } from '../login-policy/policy-level.js';
+import { NO_CONDITIONS, WriteConditions } from '../../common/api/write-conditions.js';
+import { OrgErrors } from './org.errors.js';
 import { OrgEvents } from './org.events.js';
 import { Org } from './org.model.js';
 import { OrgRepository } from './org.repository.js';
@@ -27,8 +29,9 @@ export class OrgService {
     private readonly policies: LoginPolicyService,
   ) {}
 
-  /** Creates an org; surrounding white space of the name is not kept. */
-  addOrg(rawName: string, creator: string): Promise<{ id: string; details: ChangeDetails }> {
+  /** Creates an org; surrounding white space of the name is not kept. A dry run answers an id that the real call will not get (each call draws one). */
+  addOrg(rawName: string, creator: string, conditions: WriteConditions = NO_CONDITIONS): Promise<{ id: string; details: ChangeDetails }> {
+    if (conditions.expectedSequence !== undefined) throw OrgErrors.nothingToExpect();
     const name = rawName.trim();
     const instanceId = this.instance.id;
     return this.store.transaction(async (tx) => {
@@ -37,7 +40,7 @@ export class OrgService {
       const [event] = this.store.append(tx, { aggregate: { instanceId, type: 'org', id }, sequence: 0 }, [OrgEvents.added(name)], creator);
       this.orgs.insert(tx, instanceId, id, name, event);
       return { id, details: { sequence: event.sequence, creationDate: event.createdAt, changeDate: event.createdAt, resourceOwner: id } };
-    });
+    }, { dryRun: conditions.validateOnly });
   }
 
   /** An active org; unknown and removed orgs are both 404 `Org-n0tFd`. */
@@ -52,13 +55,14 @@ export class OrgService {
     return { orgs, total, lastPosition: await this.store.lastPosition(), viewedAt: new Date() };
   }
 
-  /** Marks the org removed and drops its custom login policy, in one transaction. */
-  removeOrg(orgId: string, creator: string): Promise<ChangeDetails> {
+  /** Marks the org removed and drops its custom login policy, in one transaction; a precondition compares the org's sequence (its `details.sequence`). */
+  removeOrg(orgId: string, creator: string, conditions: WriteConditions = NO_CONDITIONS): Promise<ChangeDetails> {
     const instanceId = this.instance.id;
     const owner = orgOwner(instanceId, orgId);
     return this.store.transaction(async (tx) => {
       const { org, streamSequence } = await this.orgs.commandState(tx, instanceId, orgId);
       if (org?.state !== 'active') throw orgNotFound();
+      if (conditions.expectedSequence !== undefined && conditions.expectedSequence !== org.sequence) throw OrgErrors.sequenceMoved(org.sequence, conditions.expectedSequence);
       const hasPolicy = await this.policies.hasOwnPolicy(tx, owner);
       const drafts = hasPolicy ? [LoginPolicyEvents.removed(ORG_LEVEL), OrgEvents.removed()] : [OrgEvents.removed()];
       const events = this.store.append(tx, { aggregate: { instanceId, type: 'org', id: orgId }, sequence: streamSequence }, drafts, creator);
@@ -66,6 +70,6 @@ export class OrgService {
       const removed = events[events.length - 1];
       this.orgs.setState(tx, instanceId, orgId, 'removed', removed);
       return { sequence: removed.sequence, changeDate: removed.createdAt, resourceOwner: orgId };
-    });
+    }, { dryRun: conditions.validateOnly });
   }
 }
