@@ -89,6 +89,18 @@ describe('the event sequencer', () => {
     assert.match(db.committed[0].sql, /WHERE instance_id = \? AND aggregate_type = \? AND aggregate_id = \? AND sequence = \?$/);
   });
 
+  it('with a bus, puts the positioned events in the outbox in the same transaction', async () => {
+    const db = new EventsDatabase([event('a', 1, '12:00:01'), event('b', 1, '12:00:02')]);
+    await new EventSequencer(db, { bus: { transport: 'nats' } } as AppConfig).catchUp();
+    assert.deepEqual(
+      db.committed.slice(2).map((statement) => [statement.sql, ...statement.params]),
+      [
+        ['INSERT INTO event_outbox (position) VALUES (?), (?)', 11, 12],
+        ['UPDATE event_positions SET last_position = ? WHERE id = 1', 12],
+      ],
+    );
+  });
+
   it('succeeds when its pass loses every attempt but another process positioned the events it found', async () => {
     const db = new EventsDatabase([event('a', 1, '12:00:01')]);
     db.lose = db.rival = true;
