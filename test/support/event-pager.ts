@@ -15,7 +15,9 @@ export interface PagedEvent {
 export async function allEvents(service: ServiceProcess, token: string): Promise<PagedEvent[]> {
   const events: PagedEvent[] = [];
   for (let position = 0; ; ) {
-    const page = (await service.call('POST', EVENTS, token, { asc: true, position, limit: 1000 })).body.events as PagedEvent[];
+    const answer = await service.call('POST', EVENTS, token, { asc: true, position, limit: 1000 });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const page = answer.body.events as PagedEvent[];
     if (page.length === 0) return events;
     events.push(...page);
     position = Number(page[page.length - 1].position);

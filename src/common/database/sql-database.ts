@@ -18,8 +18,11 @@ const MAX_ATTEMPTS = 30;
 const MAX_PAUSE_MS = 100;
 
 /** A change that lost to concurrent writes on every attempt: the caller may try again (UNAVAILABLE, like an outage), never a 500. */
-const writeContention = (attempts: number) =>
-  new DomainError(ErrorKind.Unavailable, undefined, `Service unavailable: the change met concurrent writes ${attempts} times in a row and was not made; try again`);
+export class WriteContention extends DomainError {
+  constructor(attempts: number) {
+    super(ErrorKind.Unavailable, undefined, `Service unavailable: the change met concurrent writes ${attempts} times in a row and was not made; try again`);
+  }
+}
 
 /** How a unit of work runs. */
 export interface UnitOptions {
@@ -86,7 +89,7 @@ export abstract class SqlDatabase implements OnApplicationShutdown {
         if (!isRetryableConflict(error)) throw error;
         if (attempts >= MAX_ATTEMPTS) {
           this.logger.warn(`a unit of work met a concurrent write ${attempts} times in a row; answered as unavailable (last: ${(error as Error).message})`);
-          throw writeContention(attempts);
+          throw new WriteContention(attempts);
         }
         this.logger.debug(`write conflict (attempt ${attempts}), running the unit again`);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_PAUSE_MS, 2 ** attempts)));

@@ -1,35 +1,68 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../common/config/app-config.js';
-import { SqlParam, SqlRow } from '../../common/database/sql.js';
-import { SqlDatabase } from '../../common/database/sql-database.js';
+import { SqlRow } from '../../common/database/sql.js';
+import { SqlDatabase, WriteContention } from '../../common/database/sql-database.js';
 import { SqlTransaction } from '../../common/database/sql-transaction.js';
 import { errorText } from '../../common/errors/error-text.js';
 
 /** How often a process looks for events other processes committed without a position. */
 const IDLE_POLL_MS = 200;
-/** Events positioned per statement. */
+/** Outbox rows per statement. */
 const CHUNK = 200;
 
-interface PendingEvent {
-  last_position?: number | string;
+/** An event's key. */
+interface EventKey {
   instance_id: string;
   aggregate_type: string;
   aggregate_id: string;
   sequence: number | string;
+}
+
+interface PendingEvent extends EventKey {
+  last_position?: number | string;
   created_at: string;
 }
+
+const eventKey = (event: EventKey) => `${event.instance_id}/${event.aggregate_type}/${event.aggregate_id}/${Number(event.sequence)}`;
+
+const PENDING_KEYS_SQL = 'SELECT instance_id, aggregate_type, aggregate_id, sequence FROM events WHERE position IS NULL';
+
+/**
+ * The counter row locked (its result set is not used), then, not locking, the counter and the
+ * events without a position (one row with NULL event columns when there are none). The locking
+ * transaction answers a multi-statement read with its last result set.
+ */
+const LOCK_AND_READ_PENDING_SQL =
+  'SELECT last_position FROM event_positions WHERE id = 1 FOR UPDATE; ' +
+  'SELECT p.last_position, e.instance_id, e.aggregate_type, e.aggregate_id, e.sequence, e.created_at ' +
+  'FROM event_positions p LEFT JOIN events e ON e.position IS NULL WHERE p.id = 1';
+
+/** One event's position, by primary key: the statement locks that row alone. */
+const POSITION_SQL = 'UPDATE events SET position = ? WHERE instance_id = ? AND aggregate_type = ? AND aggregate_id = ? AND sequence = ?';
 
 /**
  * Gives a position to events that were committed without one (MySQL). Commands take their
  * positions at commit (EventStore), but processes of the previous version stored events without
  * a position and positioned them afterwards; while such a process runs beside this one (a rolling
- * upgrade), or when one stopped before it positioned its last events, this positions them.
+ * upgrade), or when one stopped before it positioned its last events, this positions them. On a
+ * Galera cluster every command commits its events without one, and this positions them all.
  *
  * A sequencer transaction positions every committed event that has none, above all positions
  * given before, while holding the lock on the `event_positions` row that commands take their
  * positions from; so an event never becomes visible behind one with a higher position. Per
  * aggregate, positions follow the sequence. With a bus, the positioned events enter the outbox in
  * the same transaction. It looks every 200 ms, and before ListEvents reads.
+ *
+ * It locks the counter row and nothing else, and holds it for two round trips (READ COMMITTED):
+ * the locking read of the counter, then in the same round trip a plain read of the events still
+ * without a position (a fresh snapshot taken once the lock is held, so it sees every event
+ * committed before), then the updates by primary key and the commit. Only a sequencer sets a
+ * position, always under the counter lock, so the rows read cannot change before they are
+ * updated. Across Galera nodes the lock is local: a pass on another node that commits while ours
+ * holds the row aborts ours when its write set is applied here (brute-force abort), and one that
+ * certifies first while ours is not yet applied fails ours at certification (both write the
+ * counter row); so of two overlapping passes one commits, and each commits on top of the last.
+ * The commands' replicated inserts of new events need no lock the pass holds.
  */
 @Injectable()
 export class EventSequencer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -59,11 +92,25 @@ export class EventSequencer implements OnApplicationBootstrap, OnApplicationShut
     await this.running?.catch(() => undefined);
   }
 
-  /** Resolves once every event committed before the call has its position. */
+  /**
+   * Resolves once every event committed before the call has its position. A pass that loses to
+   * other writers every time (as against another process's sequencer, which positions the same
+   * events) fails only if an event the call found without a position still has none.
+   */
   async catchUp(): Promise<void> {
     if (!this.active) return;
-    const pending = await this.db.read('SELECT 1 AS pending FROM events WHERE position IS NULL LIMIT 1');
-    if (pending.length > 0) await this.request();
+    const pending = await this.db.read<EventKey & SqlRow>(PENDING_KEYS_SQL);
+    if (pending.length === 0) return;
+    try {
+      await this.request();
+    } catch (error) {
+      if (!(error instanceof WriteContention) || (await this.anyStillPending(pending))) throw error;
+    }
+  }
+
+  private async anyStillPending(noted: EventKey[]): Promise<boolean> {
+    const pending = new Set((await this.db.read<EventKey & SqlRow>(PENDING_KEYS_SQL)).map(eventKey));
+    return noted.some((event) => pending.has(eventKey(event)));
   }
 
   /** A pass that starts after this call (one pass at a time per process; calls meanwhile share the next). */
@@ -85,20 +132,17 @@ export class EventSequencer implements OnApplicationBootstrap, OnApplicationShut
 
   /** One sequencer transaction: lock the counter (reading the events still without a position in the same round trip), position them, commit. */
   private async positionPending(tx: SqlTransaction): Promise<number> {
-    const rows = await tx.read<PendingEvent & SqlRow>(
-      'SELECT p.last_position, e.instance_id, e.aggregate_type, e.aggregate_id, e.sequence, e.created_at ' +
-        'FROM event_positions p LEFT JOIN events e ON e.position IS NULL WHERE p.id = 1 FOR UPDATE',
-    );
+    const rows = await tx.read<PendingEvent & SqlRow>(LOCK_AND_READ_PENDING_SQL);
     const pending = rows.filter((row) => row.instance_id !== null && row.instance_id !== undefined);
     if (pending.length === 0) return 0;
     const first = Number(rows[0].last_position) + 1;
     const ordered = inPositionOrder(pending);
-    for (let start = 0; start < ordered.length; start += CHUNK) {
-      const chunk = ordered.slice(start, start + CHUNK);
-      const values = chunk.map(() => 'SELECT ? AS i, ? AS t, ? AS a, ? AS s, ? AS p').join(' UNION ALL ');
-      const params: SqlParam[] = chunk.flatMap((event, i) => [event.instance_id, event.aggregate_type, event.aggregate_id, Number(event.sequence), first + start + i]);
-      tx.write(`UPDATE events e JOIN (${values}) v ON e.instance_id = v.i AND e.aggregate_type = v.t AND e.aggregate_id = v.a AND e.sequence = v.s SET e.position = v.p`, params);
-      if (this.publishing) tx.write(`INSERT INTO event_outbox (position) VALUES ${chunk.map(() => '(?)').join(', ')}`, chunk.map((_, i) => first + start + i));
+    ordered.forEach((event, i) => tx.write(POSITION_SQL, [first + i, event.instance_id, event.aggregate_type, event.aggregate_id, Number(event.sequence)]));
+    if (this.publishing) {
+      for (let start = 0; start < ordered.length; start += CHUNK) {
+        const count = Math.min(CHUNK, ordered.length - start);
+        tx.write(`INSERT INTO event_outbox (position) VALUES ${Array.from({ length: count }, () => '(?)').join(', ')}`, Array.from({ length: count }, (_, i) => first + start + i));
+      }
     }
     tx.write('UPDATE event_positions SET last_position = ? WHERE id = 1', [first + ordered.length - 1]);
     return ordered.length;
