@@ -6,6 +6,8 @@ import { Conditions, WriteConditions } from '../../common/api/write-conditions.j
 import { AuthContext } from '../../common/auth/auth-context.js';
 import { Caller, TargetOrg } from '../../common/auth/caller-carrier.js';
 import { OrgPermission, Permission } from '../../common/auth/route-access.decorator.js';
+import { ApiErrors } from '../../common/errors/api-error-responses.decorator.js';
+import { factorSetErrors } from '../login-policy/login-policy.api-errors.js';
 import { InstanceService } from '../instance/instance.service.js';
 import { CommandOptions, LoginPolicyService } from '../login-policy/login-policy.service.js';
 import { SetLoginPolicyFactorsRequest, SetLoginPolicyFactorsResponse } from './dto/set-factors.dto.js';
@@ -38,7 +40,12 @@ export class FactorSetsController {
   })
   @Permission('iam.policy.write')
   @ApiOkResponse({ type: SetLoginPolicyFactorsResponse })
-  async setDefaultFactors(@Input() request: SetLoginPolicyFactorsRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<SetLoginPolicyFactorsResponse> {
+  @ApiErrors(...factorSetErrors())
+  async setDefaultFactors(
+    @Input() request: SetLoginPolicyFactorsRequest,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<SetLoginPolicyFactorsResponse> {
     const change = await this.policies.setFactors(this.instance.defaultPolicyOwner(), wantedFactors(request), caller.userId, options(request, conditions));
     return toSetFactorsResponse(change);
   }
@@ -51,6 +58,7 @@ export class FactorSetsController {
   })
   @OrgPermission('policy.write')
   @ApiOkResponse({ type: SetLoginPolicyFactorsResponse })
+  @ApiErrors(...factorSetErrors())
   async setOrgFactors(
     @TargetOrg() orgId: string,
     @Input() request: SetLoginPolicyFactorsRequest,

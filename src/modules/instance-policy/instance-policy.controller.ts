@@ -63,7 +63,11 @@ export class InstancePolicyController {
   @Permission('iam.policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...settingsUpdateErrors(INSTANCE_LEVEL, 'UpdateLoginPolicyRequest'))
-  async updateLoginPolicy(@Input() request: UpdateLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+  async updateLoginPolicy(
+    @Input() request: UpdateLoginPolicyRequest,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.updateSettings(this.instance.defaultPolicyOwner(), toSettings(request), caller.userId, conditions));
   }
 
@@ -90,7 +94,11 @@ export class InstancePolicyController {
   @Permission('iam.policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorAddErrors(INSTANCE_LEVEL, 'second'))
-  async addSecondFactor(@Input() request: AddSecondFactorToLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+  async addSecondFactor(
+    @Input() request: AddSecondFactorToLoginPolicyRequest,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'second', request.type, caller.userId, conditions));
   }
 
@@ -104,7 +112,11 @@ export class InstancePolicyController {
   @ApiFactorTypeParam(SecondFactorType, 'SECOND_FACTOR_TYPE_OTP')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorRemoveErrors(INSTANCE_LEVEL, 'second'))
-  async removeSecondFactor(@Input() request: RemoveSecondFactorFromLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+  async removeSecondFactor(
+    @Input() request: RemoveSecondFactorFromLoginPolicyRequest,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.removeFactor(this.instance.defaultPolicyOwner(), 'second', request.type, caller.userId, conditions));
   }
 
@@ -131,7 +143,11 @@ export class InstancePolicyController {
   @Permission('iam.policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorAddErrors(INSTANCE_LEVEL, 'multi'))
-  async addMultiFactor(@Input() request: AddMultiFactorToLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+  async addMultiFactor(
+    @Input() request: AddMultiFactorToLoginPolicyRequest,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.addFactor(this.instance.defaultPolicyOwner(), 'multi', request.type, caller.userId, conditions));
   }
 
@@ -145,7 +161,11 @@ export class InstancePolicyController {
   @ApiFactorTypeParam(MultiFactorType, 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorRemoveErrors(INSTANCE_LEVEL, 'multi'))
-  async removeMultiFactor(@Input() request: RemoveMultiFactorFromLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+  async removeMultiFactor(
+    @Input() request: RemoveMultiFactorFromLoginPolicyRequest,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.removeFactor(this.instance.defaultPolicyOwner(), 'multi', request.type, caller.userId, conditions));
   }
 }

@@ -54,3 +54,8 @@ export function customPolicyUpdateErrors(): ErrorCase[] {
 export function customPolicyResetErrors(): ErrorCase[] {
   return [errorCase('The org has no custom policy', LoginPolicyErrors.noCustomPolicyToReset())];
 }
+
+/** The declarative factor sets (our extension). Refusals by the lock-out guard and preconditions are described in the operation, not shown as examples: their text names sequences and counts of the moment. */
+export function factorSetErrors(): ErrorCase[] {
+  return [errorCase('A factor is 0 (UNSPECIFIED) or unknown', invalidRequest('SetLoginPolicyFactorsRequest', [{ field: 'secondFactors', description: ENUM_UNDEFINED_REJECTED }]))];
+}

@@ -80,7 +80,12 @@ export class OrgPolicyController {
   @OrgPermission('policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...customPolicyAddErrors())
-  async addCustomLoginPolicy(@TargetOrg() orgId: string, @Input() request: AddCustomLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+  async addCustomLoginPolicy(
+    @TargetOrg() orgId: string,
+    @Input() request: AddCustomLoginPolicyRequest,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<DetailsResponse> {
     const change = await this.policies.addCustomPolicy(this.instance.orgPolicyOwner(orgId), toSettings(request), toFactorLists(request), caller.userId, conditions);
     return toDetailsResponse(change);
   }
@@ -93,7 +98,12 @@ export class OrgPolicyController {
   @OrgPermission('policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...customPolicyUpdateErrors())
-  async updateCustomLoginPolicy(@TargetOrg() orgId: string, @Input() request: UpdateCustomLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+  async updateCustomLoginPolicy(
+    @TargetOrg() orgId: string,
+    @Input() request: UpdateCustomLoginPolicyRequest,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.updateSettings(this.instance.orgPolicyOwner(orgId), toSettings(request), caller.userId, conditions));
   }
 
@@ -105,7 +115,11 @@ export class OrgPolicyController {
   @OrgPermission('policy.delete')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...customPolicyResetErrors())
-  async resetLoginPolicyToDefault(@TargetOrg() orgId: string, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+  async resetLoginPolicyToDefault(
+    @TargetOrg() orgId: string,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.resetToDefault(this.instance.orgPolicyOwner(orgId), caller.userId, conditions));
   }
 
@@ -132,7 +146,12 @@ export class OrgPolicyController {
   @OrgPermission('policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorAddErrors(ORG_LEVEL, 'second'))
-  async addSecondFactor(@TargetOrg() orgId: string, @Input() request: AddSecondFactorToLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+  async addSecondFactor(
+    @TargetOrg() orgId: string,
+    @Input() request: AddSecondFactorToLoginPolicyRequest,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.addFactor(this.instance.orgPolicyOwner(orgId), 'second', request.type, caller.userId, conditions));
   }
 
@@ -146,7 +165,12 @@ export class OrgPolicyController {
   @ApiFactorTypeParam(SecondFactorType, 'SECOND_FACTOR_TYPE_OTP')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorRemoveErrors(ORG_LEVEL, 'second'))
-  async removeSecondFactor(@TargetOrg() orgId: string, @Input() request: RemoveSecondFactorFromLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+  async removeSecondFactor(
+    @TargetOrg() orgId: string,
+    @Input() request: RemoveSecondFactorFromLoginPolicyRequest,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.removeFactor(this.instance.orgPolicyOwner(orgId), 'second', request.type, caller.userId, conditions));
   }
 
@@ -173,7 +197,12 @@ export class OrgPolicyController {
   @OrgPermission('policy.write')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorAddErrors(ORG_LEVEL, 'multi'))
-  async addMultiFactor(@TargetOrg() orgId: string, @Input() request: AddMultiFactorToLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+  async addMultiFactor(
+    @TargetOrg() orgId: string,
+    @Input() request: AddMultiFactorToLoginPolicyRequest,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.addFactor(this.instance.orgPolicyOwner(orgId), 'multi', request.type, caller.userId, conditions));
   }
 
@@ -187,7 +216,12 @@ export class OrgPolicyController {
   @ApiFactorTypeParam(MultiFactorType, 'MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiErrors(...factorRemoveErrors(ORG_LEVEL, 'multi'))
-  async removeMultiFactor(@TargetOrg() orgId: string, @Input() request: RemoveMultiFactorFromLoginPolicyRequest, @Caller() caller: AuthContext, @Conditions() conditions: WriteConditions): Promise<DetailsResponse> {
+  async removeMultiFactor(
+    @TargetOrg() orgId: string,
+    @Input() request: RemoveMultiFactorFromLoginPolicyRequest,
+    @Caller() caller: AuthContext,
+    @Conditions() conditions: WriteConditions,
+  ): Promise<DetailsResponse> {
     return toDetailsResponse(await this.policies.removeFactor(this.instance.orgPolicyOwner(orgId), 'multi', request.type, caller.userId, conditions));
   }
 }

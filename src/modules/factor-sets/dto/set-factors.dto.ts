@@ -1,23 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { ObjectDetails } from '../../../common/proto/object.dto.js';
 import { MultiFactorType, SecondFactorType } from '../../../common/proto/policy-enums.js';
-import { IsProtoEnum } from '../../../common/validation/proto-enum.validator.js';
+import { FactorListField } from '../../login-policy/dto/factor-list.field.js';
 
 /** `loginpolicyfactors.v1.SetLoginPolicyFactorsRequest`: the whole factor set wanted. */
 export class SetLoginPolicyFactorsRequest {
   /** The second factors wanted, by name or number, in the order to keep; duplicates collapse; absent means none. */
-  @ApiPropertyOptional({ enum: SecondFactorType.nonZeroNames, isArray: true, example: ['SECOND_FACTOR_TYPE_OTP', 'SECOND_FACTOR_TYPE_U2F'] })
-  @IsOptional()
-  @IsArray({ message: 'value must be a list' })
-  @IsProtoEnum(SecondFactorType, { each: true })
+  @FactorListField(SecondFactorType, ['SECOND_FACTOR_TYPE_OTP', 'SECOND_FACTOR_TYPE_U2F'])
   secondFactors?: number[];
 
   /** The multi factors wanted; absent means none. */
-  @ApiPropertyOptional({ enum: MultiFactorType.nonZeroNames, isArray: true, example: ['MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION'] })
-  @IsOptional()
-  @IsArray({ message: 'value must be a list' })
-  @IsProtoEnum(MultiFactorType, { each: true })
+  @FactorListField(MultiFactorType, ['MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION'])
   multiFactors?: number[];
 
   /** Make the change even if it leaves users unable to log in (refused with FAILED_PRECONDITION otherwise). */

@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsOptional } from 'class-validator';
 import { MultiFactorType, SecondFactorType } from '../../../common/proto/policy-enums.js';
-import { IsProtoEnum } from '../../../common/validation/proto-enum.validator.js';
+import { FactorListField } from './factor-list.field.js';
 import { LoginPolicySettingsRequest } from './login-policy-settings.dto.js';
 
 /**
@@ -10,17 +9,11 @@ import { LoginPolicySettingsRequest } from './login-policy-settings.dto.js';
  */
 export class AddCustomLoginPolicyRequest extends LoginPolicySettingsRequest {
   /** Second factors, by name or number. */
-  @ApiPropertyOptional({ enum: SecondFactorType.nonZeroNames, isArray: true, example: ['SECOND_FACTOR_TYPE_OTP'] })
-  @IsOptional()
-  @IsArray({ message: 'value must be a list' })
-  @IsProtoEnum(SecondFactorType, { each: true })
+  @FactorListField(SecondFactorType, ['SECOND_FACTOR_TYPE_OTP'])
   secondFactors?: number[];
 
   /** Multi factors, by name or number. */
-  @ApiPropertyOptional({ enum: MultiFactorType.nonZeroNames, isArray: true, example: ['MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION'] })
-  @IsOptional()
-  @IsArray({ message: 'value must be a list' })
-  @IsProtoEnum(MultiFactorType, { each: true })
+  @FactorListField(MultiFactorType, ['MULTI_FACTOR_TYPE_U2F_WITH_VERIFICATION'])
   multiFactors?: number[];
 
   /** Identity providers are not managed by this service; the field is accepted and ignored. */
