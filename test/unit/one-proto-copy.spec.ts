@@ -29,6 +29,6 @@ function liveServiceObjects(): number {
 
 describe('the protobuf definitions', () => {
   it('are held once per process: the gRPC and gRPC-web doors encode with the one root the JSON shapes use', () => {
-    assert.equal(liveServiceObjects(), 3, 'AdminService, ManagementService and Health, once each');
+    assert.equal(liveServiceObjects(), 4, 'AdminService, ManagementService, SettingsService and Health, once each');
   });
 });

@@ -10,6 +10,7 @@ export const EVENTS_EXCHANGE = 'zitadel.events';
 export const API_SERVICE_PACKAGES = {
   AdminService: 'zitadel.admin.v1',
   ManagementService: 'zitadel.management.v1',
+  SettingsService: 'zitadel.settings.v2',
 } as const;
 
 export type ApiService = keyof typeof API_SERVICE_PACKAGES;

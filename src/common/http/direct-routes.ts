@@ -3,9 +3,11 @@ import { HTTP_CODE_METADATA, METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestj
 import { Reflector } from '@nestjs/core';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccessPolicy, Admitted } from '../auth/access-policy.service.js';
+import { queryMessage } from '../api/query-message.js';
 import { REQUEST_INPUT, inputOf, withPathParams } from '../api/request-input.js';
 import { accessDeclaration } from '../auth/access.guard.js';
-import { admittedToHttpRequest, callerOf, credentialsFrom, httpAddress, targetOrgOf } from '../auth/caller-carrier.js';
+import { admittedToHttpRequest, callerOf, credentialsFrom, httpAddress, targetOf, targetOfAdmitted, targetOrgOf } from '../auth/caller-carrier.js';
+import { requestedOwnerOf } from '../auth/request-context.js';
 import { RequiredPermission } from '../auth/route-access.decorator.js';
 import { answerHttpError } from '../errors/error.filter.js';
 import { bodyObject, declaresRules } from '../validation/request-body.js';
@@ -27,16 +29,19 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * factories, interceptors): the same access rule, validation, handler and error answer as
  * through Nest, in the same order (access, then the request message's rules). Most such
  * requests do not even reach Fastify (see direct-lane.ts); the others are answered from a Fastify
- * hook. Only for handlers whose parameters are `@TargetOrg()`, `@Caller()` and `@Input()` (checked
- * by the global RequestValidationPipe, as through Nest); anything else stops start-up. Global
+ * hook. Only for handlers whose parameters are `@TargetOrg()`, `@ContextTarget()`, `@Caller()` and
+ * `@Input()` (checked by the global RequestValidationPipe, as through Nest; a GET's input is its
+ * query string, query-message.ts); anything else stops start-up. Global
  * interceptors, if ever added, do not see these routes.
  */
 export const DirectRoute = (): MethodDecorator => SetMetadata(DIRECT_ROUTE_KEY, true);
 
 type Argument =
-  | { kind: 'input'; metatype: Type; validated: boolean; pathParams: string[] }
+  /** `query`: the message is the query string (a GET), not the body */
+  | { kind: 'input'; metatype: Type; validated: boolean; pathParams: string[]; query: boolean }
   | { kind: 'caller' }
-  | { kind: 'targetOrg' };
+  | { kind: 'targetOrg' }
+  | { kind: 'target' };
 
 /** A route with path parameters, as its path's segments (`:name` for a parameter). */
 interface ParameterisedRoute {
@@ -54,6 +59,8 @@ export interface ServedRoute {
   required: RequiredPermission;
   args: Argument[];
   status: number;
+  /** A GET whose request message is its query string: the lane takes it with a query. */
+  readsQuery: boolean;
 }
 
 /** One request to a direct route, whichever way it came in. */
@@ -65,6 +72,10 @@ export interface DirectExchange {
   readonly body: unknown;
   /** The body's text as it came, when the exchange read it itself (the lane does; Fastify parses its own). */
   readonly bodyText?: string;
+  /** The query string's values by name (a repeated name: every value); undefined without a query. */
+  query(): unknown;
+  /** The query string as it came, after `?`; undefined without one. */
+  readonly queryText?: string;
   /** A path parameter, decoded. */
   param(name: string): string | undefined;
   /** Sends `json` with `status`, as Fastify sends a JSON-serialized object. */
@@ -132,10 +143,12 @@ export class DirectRoutes {
       const required = accessDeclaration(reflector, handler, controller);
       if (!required || required === 'public') throw new Error(`${where}: a direct route must declare its permission`);
       const keys = routeKeys(controller, handler);
-      const args = argumentsOf(controller, name, where, pathParamsOf(keys[0]));
+      const isGet = keys[0]?.startsWith('GET ') ?? false;
+      const args = argumentsOf(controller, name, where, pathParamsOf(keys[0]), isGet);
       const operation = restOperationOf(handler);
       const series = operation === undefined ? undefined : this.metrics.series(operation, 'rest');
-      const route: ServedRoute = { operation, series, instance, handler, required, args, status: statusOf(handler) };
+      const readsQuery = args.some((arg) => arg.kind === 'input' && arg.query);
+      const route: ServedRoute = { operation, series, instance, handler, required, args, status: statusOf(handler), readsQuery };
       for (const key of keys) {
         this.routes.set(key, route);
         const [method, path] = key.split(' ');
@@ -160,8 +173,14 @@ export class DirectRoutes {
    * The access rule of SPEC §5 (401, then 403) from the request's headers alone, so that it can be
    * decided before the body is read. Synchronous when the token was verified before; throws the refusal.
    */
-  admit(route: ServedRoute, exchange: Pick<DirectExchange, 'header' | 'address'>): Admitted | Promise<Admitted> {
-    return (this.access as AccessPolicy).admit(route.required, credentialsFrom((name) => exchange.header(name), () => exchange.address()));
+  admit(route: ServedRoute, exchange: Pick<DirectExchange, 'header' | 'address' | 'query'>): Admitted | Promise<Admitted> {
+    const credentials = credentialsFrom(
+      (name) => exchange.header(name),
+      () => exchange.address(),
+      // a v2 call's `ctx` is in its query: known before any body
+      () => requestedOwnerOf(queryMessage(exchange.query())),
+    );
+    return (this.access as AccessPolicy).admit(route.required, credentials);
   }
 
   /** Runs the handler for a caller `admit` let in; the body, if any, must be read by now. */
@@ -221,6 +240,8 @@ export class DirectRoutes {
         return admitted.caller;
       case 'targetOrg':
         return admitted.targetOrgId;
+      case 'target':
+        return targetOfAdmitted(admitted);
       case 'input':
         return bodyObject(inputValue(arg, exchange), arg.metatype.name);
     }
@@ -258,6 +279,8 @@ function fastifyExchange(logger: Logger, request: FastifyRequest, reply: Fastify
     header: (name) => rawHeader(request.raw.rawHeaders, name),
     address: () => httpAddress(request.raw),
     body: request.body,
+    query: () => request.query,
+    queryText: queryTextOf(request.url),
     param: (name) => (request.params as Record<string, string> | undefined)?.[name],
     answer: (status, json) => void reply.code(status).type(JSON_CONTENT_TYPE).send(json),
     fail: (error) => answerHttpError(logger, error, request, reply),
@@ -265,7 +288,7 @@ function fastifyExchange(logger: Logger, request: FastifyRequest, reply: Fastify
 }
 
 /** What each parameter of the handler is; start-up stops on one a direct route cannot fill. */
-function argumentsOf(controller: Type, method: string, where: string, pathParams: string[]): Argument[] {
+function argumentsOf(controller: Type, method: string, where: string, pathParams: string[], isGet: boolean): Argument[] {
   const metadata = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { index: number; factory?: unknown; pipes?: unknown[] }>;
   const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as Type[];
   const args: Argument[] = [];
@@ -274,13 +297,15 @@ function argumentsOf(controller: Type, method: string, where: string, pathParams
     if (factory === inputOf) {
       const type = types[index];
       if (!type || type === Object) throw new Error(`${where}: a direct route's @Input() must be typed with its request class`);
-      args[index] = { kind: 'input', metatype: type, validated: declaresRules(type), pathParams };
+      args[index] = { kind: 'input', metatype: type, validated: declaresRules(type), pathParams, query: isGet };
     } else if (factory === callerOf) {
       args[index] = { kind: 'caller' };
     } else if (factory === targetOrgOf) {
       args[index] = { kind: 'targetOrg' };
+    } else if (factory === targetOf) {
+      args[index] = { kind: 'target' };
     } else {
-      throw new Error(`${where}: a direct route takes only @TargetOrg(), @Caller() and @Input() (found ${key})`);
+      throw new Error(`${where}: a direct route takes only @TargetOrg(), @ContextTarget(), @Caller() and @Input() (found ${key})`);
     }
   }
   if (args.length !== types.length || args.includes(undefined as unknown as Argument)) throw new Error(`${where}: every parameter of a direct route needs a decorator`);
@@ -292,10 +317,11 @@ function pathParamsOf(key: string | undefined): string[] {
   return (key ?? '').split('/').filter((segment) => segment.startsWith(':')).map((segment) => segment.slice(1));
 }
 
-/** The request message of an exchange: its body, with the path parameters in it (request-input.ts). */
+/** The request message of an exchange: its body (a GET: its query), with the path parameters in it (request-input.ts). */
 function inputValue(arg: Extract<Argument, { kind: 'input' }>, exchange: DirectExchange): unknown {
-  if (arg.pathParams.length === 0) return exchange.body;
-  return withPathParams(exchange.body, Object.fromEntries(arg.pathParams.map((name) => [name, exchange.param(name)])));
+  const message = arg.query ? queryMessage(exchange.query()) : exchange.body;
+  if (arg.pathParams.length === 0) return message;
+  return withPathParams(message, Object.fromEntries(arg.pathParams.map((name) => [name, exchange.param(name)])));
 }
 
 /**
@@ -304,9 +330,17 @@ function inputValue(arg: Extract<Argument, { kind: 'input' }>, exchange: DirectE
  * Fastify parsed), so the input is validated.
  */
 function inputText(arg: Extract<Argument, { kind: 'input' }>, exchange: DirectExchange): string | undefined {
+  // a GET's message is its query: the same text, the same message
+  if (arg.query) return [`?${exchange.queryText ?? ''}`, ...arg.pathParams.map((name) => exchange.param(name))].join('\u0000');
   if (arg.pathParams.length === 0) return exchange.bodyText;
   const body = exchange.bodyText ?? (exchange.body === undefined ? '' : undefined);
   return body === undefined ? undefined : [body, ...arg.pathParams.map((name) => exchange.param(name))].join('\u0000');
+}
+
+/** The query string of a request URL (after `?`), undefined without one. */
+function queryTextOf(url: string): string | undefined {
+  const mark = url.indexOf('?');
+  return mark < 0 ? undefined : url.slice(mark + 1);
 }
 
 function statusOf(handler: Function): number {
