@@ -18,8 +18,10 @@ export function queryMessage(query: unknown): Record<string, unknown> | undefine
   let message: Record<string, unknown> | undefined;
   for (const [name, value] of Object.entries(query as QueryValues)) {
     if (value === undefined) continue;
-    const path = name.split('.').map(jsonName);
-    if (path.some((part) => part === '' || NOT_FIELDS.has(part))) continue;
+    const parts = name.split('.');
+    if (parts.some((part) => part === '' || NOT_FIELDS.has(part))) continue;
+    const path = parts.map(jsonName);
+    if (path.some((part) => NOT_FIELDS.has(part))) continue;
     message ??= {};
     let fields = message;
     for (const part of path.slice(0, -1)) {
