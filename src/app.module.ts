@@ -18,6 +18,7 @@ import { OutboxModule } from './modules/events/outbox/outbox.module.js';
 import { InstancePolicyModule } from './modules/instance-policy/instance-policy.module.js';
 import { OrgPolicyModule } from './modules/org-policy/org-policy.module.js';
 import { OrgsModule } from './modules/orgs/orgs.module.js';
+import { SettingsModule } from './modules/settings/settings.module.js';
 
 /** The whole service: global guard, pipe and filter, and the feature modules. */
 @Module({})
@@ -37,6 +38,7 @@ export class AppModule {
         OrgsModule,
         OrgPolicyModule,
         FactorSetsModule,
+        SettingsModule,
         EventHistoryModule,
         OutboxModule,
       ],

@@ -76,6 +76,19 @@ describe('API requests over NATS', { skip: missingBroker('nats-server') }, () =>
     assert.equal(unchanged.details.sequence, sequence);
   });
 
+  it('v2 GetLoginSettings (zitadel.settings.v2.SettingsService.GetLoginSettings): the REST body for the instance and an org; 403 and 404 as on REST', async () => {
+    const SETTINGS = 'zitadel.settings.v2.SettingsService.GetLoginSettings';
+    const instance = ok(await bus.call(SETTINGS, { ctx: { instance: true } }, { token: owner }));
+    assert.deepEqual(instance, (await app.request('GET', '/v2/settings/login?ctx.instance=true', { token: owner })).body);
+    assert.equal(instance.settings.resourceOwnerType, 'RESOURCE_OWNER_TYPE_INSTANCE');
+    const org = ok(await bus.call(`${MGMT}.AddOrg`, { name: 'Bus Settings Org' }, { token: owner })).id;
+    const ofOrg = ok(await bus.call(SETTINGS, { ctx: { orgId: org } }, { token: owner }));
+    assert.deepEqual(ofOrg, (await app.request('GET', `/v2/settings/login?ctx.orgId=${org}`, { token: owner })).body);
+    const orgOwner = await developmentToken(app.config, { roles: [`ORG_OWNER:${org}`], org });
+    assertBusError(await bus.call(SETTINGS, { ctx: { instance: true } }, { token: orgOwner }), 7, 'AUTH-5mWD2');
+    assertBusError(await bus.call(SETTINGS, { ctx: { orgId: '123456789' } }, { token: owner }), 5, 'Org-n0tFd');
+  });
+
   it('creates an org, then adds, lists and removes a second factor in it (org from x-zitadel-orgid)', async () => {
     const created = ok(await bus.call(`${MGMT}.AddOrg`, { name: 'Bus Org' }, { token: owner }));
     assert.match(created.id, /^\d+$/);

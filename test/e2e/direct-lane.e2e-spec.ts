@@ -45,6 +45,12 @@ for (const database of DATABASES) {
       ['an unknown org: 404', 'GET', '/management/v1/policies/login', { token: owner, headers: orgHeader('999999999999999999') }],
       ['malformed JSON: 400', 'POST', '/management/v1/policies/login/second_factors/_search', { token: owner, rawBody: '{"query": ', headers: orgHeader(custom) }],
       ['a body that is not an object: 400', 'POST', '/admin/v1/policies/login/multi_factors/_search', { token: owner, rawBody: '[1, 2]' }],
+      ['v2 login settings of an org (ctx.orgId in the query)', 'GET', `/v2/settings/login?ctx.orgId=${custom}`, { token: owner }],
+      ['v2 login settings of the instance (ctx.instance=true)', 'GET', '/v2/settings/login?ctx.instance=true', { token: owner }],
+      ['v2 login settings without ctx (org header)', 'GET', '/v2/settings/login', { token: owner, headers: orgHeader(inheriting) }],
+      ['v2 login settings of another org: 403', 'GET', `/v2/settings/login?ctx.orgId=${custom}`, { token: orgOwnerOfOther }],
+      ['v2 login settings of an unknown org: 404', 'GET', '/v2/settings/login?ctx.orgId=999999999999999999', { token: owner }],
+      ['v2 login settings, both ctx fields: 400', 'GET', `/v2/settings/login?ctx.instance=true&ctx.orgId=${custom}`, { token: owner }],
     ];
 
     it('answers every case as Fastify does (status, body, headers) and counts each answer it gave', async () => {

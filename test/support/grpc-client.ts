@@ -11,7 +11,7 @@ type ServiceConstructor = new (address: string, credentials: ChannelCredentials)
 
 // plain proto-loader options: what any client generated from our .proto files sees
 const definition = loadSync(
-  ['zitadel/admin.proto', 'zitadel/management.proto', 'loginpolicyfactors/v1/factor_sets.proto', 'grpc/health/v1/health.proto'].map((file) => join(PROTO_ROOT, file)),
+  ['zitadel/admin.proto', 'zitadel/management.proto', 'zitadel/settings/v2/settings_service.proto', 'loginpolicyfactors/v1/factor_sets.proto', 'grpc/health/v1/health.proto'].map((file) => join(PROTO_ROOT, file)),
   { includeDirs: [PROTO_ROOT], keepCase: false, longs: String, enums: String, defaults: true },
 );
 const packages = loadPackageDefinition(definition) as any;
@@ -29,10 +29,11 @@ export type GrpcResult<T = any> = { ok: true; response: T } | { ok: false; error
 export class GrpcTestClient {
   private readonly client: ServiceClient;
 
-  constructor(address: string, service: 'admin' | 'management' | 'factor-sets' | 'health') {
+  constructor(address: string, service: 'admin' | 'management' | 'settings' | 'factor-sets' | 'health') {
     const constructors: Record<string, ServiceConstructor> = {
       admin: packages.zitadel.admin.v1.AdminService,
       management: packages.zitadel.management.v1.ManagementService,
+      settings: packages.zitadel.settings.v2.SettingsService,
       'factor-sets': packages.loginpolicyfactors.v1.FactorSetService,
       health: packages.grpc.health.v1.Health,
     };

@@ -4,6 +4,7 @@ import { noOrganisationGiven, permissionDenied } from './access-refusals.js';
 import { AuthContext } from './auth-context.js';
 import { Authenticator } from './authenticator.service.js';
 import { CallerRateLimit } from './caller-rate-limit.service.js';
+import { RequestedOwner } from './request-context.js';
 import { RequiredPermission } from './route-access.decorator.js';
 
 /**
@@ -15,12 +16,15 @@ export interface Credentials {
   orgHeader: string | undefined;
   /** The client's address (HTTP, gRPC), or the door's name where there is none (the bus). */
   address: () => string;
+  /** Whose settings the request's `ctx` names (read only for scope `context`, see request-context.ts). */
+  requestedOwner?: () => RequestedOwner;
 }
 
-/** Who was let in, and for an org-scoped operation, into which org. */
+/** Who was let in, and for an org-scoped operation, into which org; `onInstance` when a `context` operation targets the instance. */
 export interface Admitted {
   caller: AuthContext;
   targetOrgId?: string;
+  onInstance?: true;
 }
 
 /**
@@ -72,7 +76,12 @@ export class AccessPolicy {
       if (!caller.canOnInstance(required.permission)) throw permissionDenied();
       return { caller };
     }
-    const targetOrgId = credentials.orgHeader ?? caller.ownOrgId;
+    const requested = required.scope === 'context' ? credentials.requestedOwner?.() : undefined;
+    if (requested?.instance) {
+      if (!caller.canOnInstance(required.instancePermission ?? required.permission)) throw permissionDenied();
+      return { caller, onInstance: true };
+    }
+    const targetOrgId = requested?.orgId ?? credentials.orgHeader ?? caller.ownOrgId;
     if (targetOrgId === undefined) throw noOrganisationGiven();
     if (!caller.canInOrg(required.permission, targetOrgId)) throw permissionDenied();
     return { caller, targetOrgId };

@@ -1,7 +1,9 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import { HeaderValue, joinedHeader, rawHeader } from '../http/raw-header.js';
 import { Admitted, Credentials } from './access-policy.service.js';
+import { queryMessage } from '../api/query-message.js';
 import { AuthContext } from './auth-context.js';
+import { RequestedOwner, requestedOwnerOf } from './request-context.js';
 import { ORG_HEADER } from './route-access.decorator.js';
 
 /** gRPC metadata as grpc-js hands it to a handler, or the metadata of a bus request (BusMetadata). */
@@ -12,6 +14,7 @@ interface MetadataLike {
 /** Fastify's request, around node's. */
 interface HttpRequestLike {
   raw: { rawHeaders: string[]; socket: { remoteAddress?: string } };
+  query?: unknown;
 }
 
 /** What a gRPC handler gets as its third argument (grpc-js's call; the gRPC-web door passes one of its own). */
@@ -41,8 +44,11 @@ export function callerCarrier(context: ExecutionContext): CallerCarrier {
   const rpc = isRpc(context);
   const header = rpc ? (name: string) => metadataValue((key as MetadataLike).get(name)) : (name: string) => rawHeader((key as HttpRequestLike).raw.rawHeaders, name);
   const address = rpc ? () => rpcAddress(rpcCall(context)) : () => httpAddress((key as HttpRequestLike).raw);
+  const requested = rpc
+    ? () => requestedOwnerOf(context.switchToRpc().getData())
+    : () => requestedOwnerOf(queryMessage((key as HttpRequestLike).query));
   return {
-    credentials: () => credentialsFrom(header, address),
+    credentials: () => credentialsFrom(header, address, requested),
     attach: (admitted) => admittedBy.set(key, admitted),
     admitted: () => admittedBy.get(key),
   };
@@ -63,8 +69,8 @@ export function admittedToHttpRequest(request: HttpRequestLike): Admitted | unde
  * with every value of a repeated name: a repeated `authorization` is refused by authentication; a
  * repeated org header is joined, as node joins it on HTTP, and so names no org.
  */
-export function credentialsFrom(header: (name: string) => HeaderValue, address: () => string): Credentials {
-  return { authorization: header('authorization'), orgHeader: joinedHeader(header(ORG_HEADER))?.trim() || undefined, address };
+export function credentialsFrom(header: (name: string) => HeaderValue, address: () => string, requestedOwner?: () => RequestedOwner): Credentials {
+  return { authorization: header('authorization'), orgHeader: joinedHeader(header(ORG_HEADER))?.trim() || undefined, address, requestedOwner };
 }
 
 /** The client address of an HTTP request (node's request or socket). */
@@ -112,8 +118,27 @@ export function targetOrgOf(_data: unknown, context: ExecutionContext): string {
   return orgId;
 }
 
+/** Whose policy a `@ContextPermission` operation reads: the instance's, or one org's. */
+export type PolicyTarget = { level: 'instance' } | { level: 'org'; orgId: string };
+
+const INSTANCE_TARGET: PolicyTarget = Object.freeze({ level: 'instance' });
+
+/** The value of `@ContextTarget()`: where the guard admitted the caller (the instance, or an org). */
+export function targetOf(_data: unknown, context: ExecutionContext): PolicyTarget {
+  return targetOfAdmitted(admittedBy.get(requestKey(context)));
+}
+
+export function targetOfAdmitted(admitted: Admitted | undefined): PolicyTarget {
+  if (admitted?.onInstance) return INSTANCE_TARGET;
+  if (!admitted?.targetOrgId) throw new Error('no target on this request: is the handler @ContextPermission?');
+  return { level: 'org', orgId: admitted.targetOrgId };
+}
+
 /** The verified caller of the current request; the guard has put it there. */
 export const Caller = createParamDecorator(callerOf);
 
 /** The org an `@OrgPermission` handler acts on, resolved and checked by the guard. */
 export const TargetOrg = createParamDecorator(targetOrgOf);
+
+/** The instance or org a `@ContextPermission` handler reads, resolved and checked by the guard. */
+export const ContextTarget = createParamDecorator(targetOf);

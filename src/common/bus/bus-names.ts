@@ -10,6 +10,7 @@ export const EVENTS_EXCHANGE = 'zitadel.events';
 export const API_SERVICE_PACKAGES = {
   AdminService: 'zitadel.admin.v1',
   ManagementService: 'zitadel.management.v1',
+  SettingsService: 'zitadel.settings.v2',
   // our own extensions
   FactorSetService: 'loginpolicyfactors.v1',
 } as const;

@@ -5,7 +5,7 @@ import { ApiService, apiRequestPattern } from './bus-names.js';
 
 /**
  * Serves a handler as `<Service>.<Method>` on both RPC doors: the gRPC method, and the bus request
- * pattern `zitadel.<api>.v1.<Service>.<Method>` (SPEC §8). One handler, one set of guards, pipes
+ * pattern `<proto package>.<Service>.<Method>` (SPEC §8). One handler, one set of guards, pipes
  * and filters for both; the gRPC server picks the first pattern, the bus server the second.
  * A gRPC message that could not be decoded is refused after the guard (undecodable-message.ts).
  */

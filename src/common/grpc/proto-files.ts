@@ -17,10 +17,16 @@ function nearestProtoFolder(start: string): string {
 }
 
 /** The services served over gRPC, by file. */
-export const SERVICE_PROTO_FILES = ['zitadel/admin.proto', 'zitadel/management.proto', 'loginpolicyfactors/v1/factor_sets.proto', 'grpc/health/v1/health.proto'];
+export const SERVICE_PROTO_FILES = [
+  'zitadel/admin.proto',
+  'zitadel/management.proto',
+  'zitadel/settings/v2/settings_service.proto',
+  'loginpolicyfactors/v1/factor_sets.proto',
+  'grpc/health/v1/health.proto',
+];
 
 /** The packages of those services. */
-export const SERVICE_PACKAGES = ['zitadel.admin.v1', 'zitadel.management.v1', 'loginpolicyfactors.v1', 'grpc.health.v1'];
+export const SERVICE_PACKAGES = ['zitadel.admin.v1', 'zitadel.management.v1', 'zitadel.settings.v2', 'loginpolicyfactors.v1', 'grpc.health.v1'];
 
 /** A protobufjs root with `files` (relative to PROTO_ROOT) and the well-known types they import. */
 export function loadProtoRoot(files: string[]): protobuf.Root {

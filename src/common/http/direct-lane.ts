@@ -9,6 +9,7 @@ import { bodyStillComing } from './body-still-coming.js';
 import { refusedWithoutHost } from './http-refusals.js';
 import { parseJsonBody } from './json-body-parser.js';
 import { HeaderValue, joinedHeader, rawHeader } from './raw-header.js';
+import { QueryValues } from '../api/query-message.js';
 import { CallSpan, tracing } from '../tracing/tracing.js';
 
 /** Bodies up to this size are read on the lane; larger ones (never a read's) go through Fastify and its limit. */
@@ -20,9 +21,10 @@ const LANE_BODY_LIMIT_BYTES = 64 * 1024;
  * shutdown, middleware), its reply object and its serializer cost more than the whole read on
  * the hot path; the lane answers the same bytes for a fraction of that.
  *
- * Only plain requests take the lane: the exact path of a direct route with no query string and
- * no percent-encoded parameter, a body of known length up to 64 KiB, no `Origin` (CORS answers
- * belong to Fastify), no `Expect`.
+ * Only plain requests take the lane: the exact path of a direct route with no percent-encoded
+ * parameter and no query string — except a GET whose message is its query, with a query that
+ * needs no decoding (no `%`, no `+`) —, a body of known length up to 64 KiB, no `Origin` (CORS
+ * answers belong to Fastify), no `Expect`.
  * Everything else, and everything while the server is closing or requests are logged one by one,
  * goes to Fastify, where the same route is still served directly from a hook.
  */
@@ -60,9 +62,14 @@ export class DirectLane {
 
   private take(request: IncomingMessage, response: ServerResponse): boolean {
     if (!this.open) return false;
-    const found = this.routes.match(request.method as string, request.url as string);
+    const url = request.url as string;
+    const mark = url.indexOf('?');
+    const found = this.routes.match(request.method as string, mark < 0 ? url : url.slice(0, mark));
     if (found === undefined) return false;
     const { route, params } = found;
+    // a query is read here only when it is the route's request message and needs no decoding; Fastify's parser decodes the rest
+    const query = mark < 0 ? undefined : route.readsQuery ? plainQuery(url.slice(mark + 1)) : undefined;
+    if (mark >= 0 && query === undefined) return false;
     // percent-encoded parameters are decoded by Fastify's router: left to it
     if (params !== undefined && Object.values(params).some((value) => value.includes('%'))) return false;
     if (headerOf(request, 'origin') !== undefined || headerOf(request, 'expect') !== undefined || headerOf(request, 'transfer-encoding') !== undefined) return false;
@@ -70,7 +77,7 @@ export class DirectLane {
     // a repeated Content-Length (an array) is no number: left to Fastify and node's parser
     if (length !== undefined && !(Number(length) <= LANE_BODY_LIMIT_BYTES)) return false;
     this.served++;
-    const exchange = new LaneExchange(this.routes, route, request, response, params);
+    const exchange = new LaneExchange(this.routes, route, request, response, params, query, mark < 0 ? undefined : url.slice(mark + 1));
     if (!tracing.enabled) {
       this.serve(route, request, exchange, length);
       return true;
@@ -137,7 +144,13 @@ class LaneExchange implements DirectExchange {
     private readonly request: IncomingMessage,
     private readonly response: ServerResponse,
     private readonly params: Record<string, string> | undefined,
+    private readonly queryValues: QueryValues | undefined,
+    readonly queryText: string | undefined,
   ) {}
+
+  query(): QueryValues | undefined {
+    return this.queryValues;
+  }
 
   header(name: string): HeaderValue {
     return headerOf(this.request, name);
@@ -149,11 +162,6 @@ class LaneExchange implements DirectExchange {
 
   param(name: string): string | undefined {
     return this.params?.[name];
-  }
-
-  query(): undefined {
-    // a request with a query string does not take the lane
-    return undefined;
   }
 
   answer(status: number, json: string, etag?: string): void {
@@ -176,6 +184,26 @@ class LaneExchange implements DirectExchange {
     this.response.writeHead(status, { 'x-request-id': this.requestId, 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json) });
     this.response.end(json);
   }
+}
+
+/**
+ * The values of a query string that needs no decoding (no `%`, no `+`), as Fastify's parser reads
+ * it: `name=value` pairs split on `&`, a name without `=` an empty value, a repeated name every
+ * value in order. Undefined for a query that needs decoding, which Fastify's parser is left to.
+ */
+function plainQuery(text: string): QueryValues | undefined {
+  if (text.includes('%') || text.includes('+')) return undefined;
+  // no prototype: a name like `__proto__` is just a name
+  const values: QueryValues = Object.create(null) as QueryValues;
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const name = equals < 0 ? pair : pair.slice(0, equals);
+    const value = equals < 0 ? '' : pair.slice(equals + 1);
+    const known = values[name];
+    values[name] = known === undefined ? value : Array.isArray(known) ? [...known, value] : [known, value];
+  }
+  return values;
 }
 
 /**

@@ -3,10 +3,12 @@ import { HTTP_CODE_METADATA, METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestj
 import { Reflector } from '@nestjs/core';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccessPolicy, Admitted } from '../auth/access-policy.service.js';
+import { queryMessage } from '../api/query-message.js';
 import { REQUEST_INPUT, inputOf, withPathParams } from '../api/request-input.js';
 import { conditionsOf, writeConditions } from '../api/write-conditions.js';
 import { accessDeclaration } from '../auth/access.guard.js';
-import { admittedToHttpRequest, callerOf, credentialsFrom, httpAddress, targetOrgOf } from '../auth/caller-carrier.js';
+import { admittedToHttpRequest, callerOf, credentialsFrom, httpAddress, targetOf, targetOfAdmitted, targetOrgOf } from '../auth/caller-carrier.js';
+import { requestedOwnerOf } from '../auth/request-context.js';
 import { RequiredPermission } from '../auth/route-access.decorator.js';
 import { answerHttpError } from '../errors/error.filter.js';
 import { bodyObject, declaresRules } from '../validation/request-body.js';
@@ -29,9 +31,10 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * factories, interceptors): the same access rule, validation, handler and error answer as
  * through Nest, in the same order (access, then the request message's rules). Most such
  * requests do not even reach Fastify (see direct-lane.ts); the others are answered from a Fastify
- * hook. Only for handlers whose parameters are `@TargetOrg()`, `@Caller()`, `@Conditions()` and
- * `@Input()` (checked by the global RequestValidationPipe, as through Nest); anything else stops
- * start-up. Global interceptors, if ever added, do not see these routes.
+ * hook. Only for handlers whose parameters are `@TargetOrg()`, `@ContextTarget()`, `@Caller()`,
+ * `@Conditions()` and `@Input()` (checked by the global RequestValidationPipe, as through Nest; a
+ * GET's input is its query string, query-message.ts); anything else stops start-up. Global
+ * interceptors, if ever added, do not see these routes.
  */
 export const DirectRoute = (): MethodDecorator => SetMetadata(DIRECT_ROUTE_KEY, true);
 
@@ -42,9 +45,11 @@ export type EntityTagOf = (result: never) => string;
 export const AnswersWithETag = (tag: EntityTagOf): MethodDecorator => SetMetadata(ETAG_KEY, tag);
 
 type Argument =
-  | { kind: 'input'; metatype: Type; validated: boolean; pathParams: string[] }
+  /** `query`: the message is the query string (a GET), not the body */
+  | { kind: 'input'; metatype: Type; validated: boolean; pathParams: string[]; query: boolean }
   | { kind: 'caller' }
   | { kind: 'targetOrg' }
+  | { kind: 'target' }
   | { kind: 'conditions' };
 
 /** A route with path parameters, as its path's segments (`:name` for a parameter). */
@@ -64,6 +69,8 @@ export interface ServedRoute {
   args: Argument[];
   status: number;
   etag: ((result: unknown) => string) | undefined;
+  /** A GET whose request message is its query string: the lane takes it with a query. */
+  readsQuery: boolean;
 }
 
 /** One request to a direct route, whichever way it came in. */
@@ -75,10 +82,12 @@ export interface DirectExchange {
   readonly body: unknown;
   /** The body's text as it came, when the exchange read it itself (the lane does; Fastify parses its own). */
   readonly bodyText?: string;
+  /** The query string's values by name (a repeated name: every value); undefined without a query. */
+  query(): unknown;
+  /** The query string as it came, after `?`; undefined without one. */
+  readonly queryText?: string;
   /** A path parameter, decoded. */
   param(name: string): string | undefined;
-  /** A query parameter (the lane takes only requests without a query string). */
-  query(name: string): string | string[] | undefined;
   /** Sends `json` with `status` (and the `ETag` header when given), as Fastify sends a JSON-serialized object. */
   answer(status: number, json: string, etag?: string): void;
   /** Answers a failure in the one error shape. */
@@ -147,11 +156,13 @@ export class DirectRoutes {
       const required = accessDeclaration(reflector, handler, controller);
       if (!required || required === 'public') throw new Error(`${where}: a direct route must declare its permission`);
       const keys = routeKeys(controller, handler);
-      const args = argumentsOf(controller, name, where, pathParamsOf(keys[0]));
+      const isGet = keys[0]?.startsWith('GET ') ?? false;
+      const args = argumentsOf(controller, name, where, pathParamsOf(keys[0]), isGet);
       const operation = restOperationOf(handler);
       const series = operation === undefined ? undefined : this.metrics.series(operation, 'rest');
       const etag = reflector.get<ServedRoute['etag']>(ETAG_KEY, handler);
-      const route: ServedRoute = { operation, series, instance, handler, required, args, status: statusOf(handler), etag };
+      const readsQuery = args.some((arg) => arg.kind === 'input' && arg.query);
+      const route: ServedRoute = { operation, series, instance, handler, required, args, status: statusOf(handler), etag, readsQuery };
       for (const key of keys) {
         this.routes.set(key, route);
         const [method, path] = key.split(' ');
@@ -176,8 +187,14 @@ export class DirectRoutes {
    * The access rule of SPEC §5 (401, then 403) from the request's headers alone, so that it can be
    * decided before the body is read. Synchronous when the token was verified before; throws the refusal.
    */
-  admit(route: ServedRoute, exchange: Pick<DirectExchange, 'header' | 'address'>): Admitted | Promise<Admitted> {
-    return (this.access as AccessPolicy).admit(route.required, credentialsFrom((name) => exchange.header(name), () => exchange.address()));
+  admit(route: ServedRoute, exchange: Pick<DirectExchange, 'header' | 'address' | 'query'>): Admitted | Promise<Admitted> {
+    const credentials = credentialsFrom(
+      (name) => exchange.header(name),
+      () => exchange.address(),
+      // a v2 call's `ctx` is in its query: known before any body
+      () => requestedOwnerOf(queryMessage(exchange.query())),
+    );
+    return (this.access as AccessPolicy).admit(route.required, credentials);
   }
 
   /** Runs the handler for a caller `admit` let in; the body, if any, must be read by now. */
@@ -237,8 +254,10 @@ export class DirectRoutes {
         return admitted.caller;
       case 'targetOrg':
         return admitted.targetOrgId;
+      case 'target':
+        return targetOfAdmitted(admitted);
       case 'conditions':
-        return writeConditions({ rpc: false, header: (name) => exchange.header(name), query: (name) => exchange.query(name) });
+        return writeConditions({ rpc: false, header: (name) => exchange.header(name), query: (name) => queryValue(exchange.query(), name) });
       case 'input':
         return bodyObject(inputValue(arg, exchange), arg.metatype.name);
     }
@@ -276,8 +295,9 @@ function fastifyExchange(logger: Logger, request: FastifyRequest, reply: Fastify
     header: (name) => rawHeader(request.raw.rawHeaders, name),
     address: () => httpAddress(request.raw),
     body: request.body,
+    query: () => request.query,
+    queryText: queryTextOf(request.url),
     param: (name) => (request.params as Record<string, string> | undefined)?.[name],
-    query: (name) => (request.query as Record<string, string | string[] | undefined> | undefined)?.[name],
     answer: (status, json, etag) => {
       if (etag !== undefined) void reply.header('etag', etag);
       void reply.code(status).type(JSON_CONTENT_TYPE).send(json);
@@ -287,7 +307,7 @@ function fastifyExchange(logger: Logger, request: FastifyRequest, reply: Fastify
 }
 
 /** What each parameter of the handler is; start-up stops on one a direct route cannot fill. */
-function argumentsOf(controller: Type, method: string, where: string, pathParams: string[]): Argument[] {
+function argumentsOf(controller: Type, method: string, where: string, pathParams: string[], isGet: boolean): Argument[] {
   const metadata = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { index: number; factory?: unknown; pipes?: unknown[] }>;
   const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as Type[];
   const args: Argument[] = [];
@@ -296,15 +316,17 @@ function argumentsOf(controller: Type, method: string, where: string, pathParams
     if (factory === inputOf) {
       const type = types[index];
       if (!type || type === Object) throw new Error(`${where}: a direct route's @Input() must be typed with its request class`);
-      args[index] = { kind: 'input', metatype: type, validated: declaresRules(type), pathParams };
+      args[index] = { kind: 'input', metatype: type, validated: declaresRules(type), pathParams, query: isGet };
     } else if (factory === callerOf) {
       args[index] = { kind: 'caller' };
     } else if (factory === targetOrgOf) {
       args[index] = { kind: 'targetOrg' };
+    } else if (factory === targetOf) {
+      args[index] = { kind: 'target' };
     } else if (factory === conditionsOf) {
       args[index] = { kind: 'conditions' };
     } else {
-      throw new Error(`${where}: a direct route takes only @TargetOrg(), @Caller(), @Input() and @Conditions() (found ${key})`);
+      throw new Error(`${where}: a direct route takes only @TargetOrg(), @ContextTarget(), @Caller(), @Conditions() and @Input() (found ${key})`);
     }
   }
   if (args.length !== types.length || args.includes(undefined as unknown as Argument)) throw new Error(`${where}: every parameter of a direct route needs a decorator`);
@@ -316,10 +338,11 @@ function pathParamsOf(key: string | undefined): string[] {
   return (key ?? '').split('/').filter((segment) => segment.startsWith(':')).map((segment) => segment.slice(1));
 }
 
-/** The request message of an exchange: its body, with the path parameters in it (request-input.ts). */
+/** The request message of an exchange: its body (a GET: its query), with the path parameters in it (request-input.ts). */
 function inputValue(arg: Extract<Argument, { kind: 'input' }>, exchange: DirectExchange): unknown {
-  if (arg.pathParams.length === 0) return exchange.body;
-  return withPathParams(exchange.body, Object.fromEntries(arg.pathParams.map((name) => [name, exchange.param(name)])));
+  const message = arg.query ? queryMessage(exchange.query()) : exchange.body;
+  if (arg.pathParams.length === 0) return message;
+  return withPathParams(message, Object.fromEntries(arg.pathParams.map((name) => [name, exchange.param(name)])));
 }
 
 /**
@@ -328,9 +351,24 @@ function inputValue(arg: Extract<Argument, { kind: 'input' }>, exchange: DirectE
  * Fastify parsed), so the input is validated.
  */
 function inputText(arg: Extract<Argument, { kind: 'input' }>, exchange: DirectExchange): string | undefined {
+  // a GET's message is its query: the same text, the same message
+  if (arg.query) return [`?${exchange.queryText ?? ''}`, ...arg.pathParams.map((name) => exchange.param(name))].join('\u0000');
   if (arg.pathParams.length === 0) return exchange.bodyText;
   const body = exchange.bodyText ?? (exchange.body === undefined ? '' : undefined);
   return body === undefined ? undefined : [body, ...arg.pathParams.map((name) => exchange.param(name))].join('\u0000');
+}
+
+/** One query parameter's value (every value when repeated), from the values `query()` gives. */
+function queryValue(values: unknown, name: string): string | string[] | undefined {
+  if (values === null || typeof values !== 'object' || !Object.hasOwn(values, name)) return undefined;
+  const value = (values as Record<string, unknown>)[name];
+  return typeof value === 'string' || Array.isArray(value) ? (value as string | string[]) : undefined;
+}
+
+/** The query string of a request URL (after `?`), undefined without one. */
+function queryTextOf(url: string): string | undefined {
+  const mark = url.indexOf('?');
+  return mark < 0 ? undefined : url.slice(mark + 1);
 }
 
 function statusOf(handler: Function): number {

@@ -4,7 +4,9 @@ import { Reflector } from '@nestjs/core';
 import { FastifyInstance } from 'fastify';
 import { AccessPolicy, Admitted } from '../auth/access-policy.service.js';
 import { accessDeclaration } from '../auth/access.guard.js';
+import { queryMessage } from '../api/query-message.js';
 import { attachToHttpRequest, credentialsFrom, httpAddress } from '../auth/caller-carrier.js';
+import { requestedOwnerOf } from '../auth/request-context.js';
 import { RequiredPermission } from '../auth/route-access.decorator.js';
 import { answerHttpError } from '../errors/error.filter.js';
 import { controllerHandlers } from './controller-handlers.js';
@@ -37,7 +39,12 @@ export class EarlyAdmission {
       };
       let admitted: Admitted | Promise<Admitted>;
       try {
-        admitted = (this.access as AccessPolicy).admit(required, credentialsFrom((name) => rawHeader(request.raw.rawHeaders, name), () => httpAddress(request.raw)));
+        const credentials = credentialsFrom(
+          (name) => rawHeader(request.raw.rawHeaders, name),
+          () => httpAddress(request.raw),
+          () => requestedOwnerOf(queryMessage(request.query)),
+        );
+        admitted = (this.access as AccessPolicy).admit(required, credentials);
       } catch (error) {
         return fail(error);
       }
@@ -55,7 +62,12 @@ export class EarlyAdmission {
       if (Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
       const declared = accessDeclaration(reflector, handler, controller);
       if (declared === undefined || declared === 'public') continue;
-      for (const key of routeKeys(controller, handler)) this.required.set(key, declared);
+      const keys = routeKeys(controller, handler);
+      // a request's `ctx` is read before its body: only a GET can carry it (in its query)
+      if (declared.scope === 'context' && keys.some((key) => !key.startsWith('GET '))) {
+        throw new Error(`${controller.name}.${handler.name}: an operation whose permission follows its ctx must be a GET`);
+      }
+      for (const key of keys) this.required.set(key, declared);
     }
   }
 }
