@@ -2,6 +2,7 @@ import { Metadata } from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { assertError, assertErrorDetail, assertInvalidArgument } from '../support/assertions.js';
+import { DATABASES } from '../support/databases.js';
 import { GrpcTestClient } from '../support/grpc-client.js';
 import { readMetric } from '../support/metrics.js';
 import { createOrg, orgHeader } from '../support/orgs.js';
@@ -25,7 +26,7 @@ function conditions(values: { expected?: string; validateOnly?: boolean }): Meta
   return metadata;
 }
 
-describe('write conditions: preconditions, dry runs and the lock-out guard', () => {
+for (const database of DATABASES) describe(`write conditions on ${database}: preconditions, dry runs and the lock-out guard`, () => {
   let app: TestApp;
   let owner: string;
   let admin: GrpcTestClient;
@@ -33,7 +34,7 @@ describe('write conditions: preconditions, dry runs and the lock-out guard', () 
   let sets: GrpcTestClient;
 
   before(async () => {
-    app = await TestApp.start({ env: { GRPC_PORT: String(await freePort()) } });
+    app = await TestApp.start({ database, env: { GRPC_PORT: String(await freePort()) } });
     owner = await developmentToken(app.config, { roles: ['IAM_OWNER'], sub: 'careful-admin' });
     admin = new GrpcTestClient(app.grpcAddress, 'admin');
     management = new GrpcTestClient(app.grpcAddress, 'management');

@@ -9,6 +9,10 @@ describe('database failures that mean an outage answer UNAVAILABLE (503 / code 1
   for (const [name, error] of [
     ['a connection refused', driverError('connect ECONNREFUSED 127.0.0.1:3306', { code: 'ECONNREFUSED' })],
     ['a Galera node not ready (errno 1047)', driverError('WSREP has not yet prepared node for application use', { code: 'ER_UNKNOWN_COM_ERROR', errno: 1047 })],
+    [
+      'a commit a Galera node could not replicate (errno 1180)',
+      driverError('Error while appending streaming replication fragment(provider status: Not connected to Primary Component)', { code: 'ER_ERROR_DURING_COMMIT', errno: 1180 }),
+    ],
     ['a connection the server killed', driverError('Connection was killed', { code: 'ER_CONNECTION_KILLED', errno: 1927 })],
     ['a command on a connection already closed (mysql2 marks it fatal, with no code)', driverError("Can't add new command when connection is in closed state", { fatal: true })],
   ] as const) {

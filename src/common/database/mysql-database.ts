@@ -128,7 +128,10 @@ export class MysqlDatabase extends SqlDatabase {
       const text = inlineParams({ sql, params });
       if (started) return (await query(connection, text)) as SqlRow[];
       started = true;
-      const results = (await query(connection, `SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION; ${text}`)) as unknown[];
+      // on Galera the first read waits until this node has applied what the cluster committed before
+      // (causal): a unit run again after another node's commit won its conflict then sees that commit
+      const first = this.galera ? causalRead(text) : text;
+      const results = (await query(connection, `SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION; ${first}`)) as unknown[];
       return results[results.length - 1] as SqlRow[];
     });
     return settled(connection, async () => {

@@ -35,6 +35,8 @@ const DATABASE_UNAVAILABLE_CODES = new Set([
   'ER_CONNECTION_KILLED',
   // errno 1047 on a Galera node that is not ready yet (joining, or cut off from the cluster's majority)
   'ER_UNKNOWN_COM_ERROR',
+  // errno 1180: the commit did not happen (on Galera: the node lost the cluster's majority as it replicated the write set)
+  'ER_ERROR_DURING_COMMIT',
   'SQLITE_BUSY',
   'SQLITE_CANTOPEN',
 ]);
