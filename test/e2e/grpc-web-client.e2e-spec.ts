@@ -121,6 +121,16 @@ describe("gRPC-web door with Connect's browser transport and ZITADEL's published
     assert.deepEqual(rest.body.result, ['SECOND_FACTOR_TYPE_OTP', 'SECOND_FACTOR_TYPE_U2F']);
   });
 
+  it('write conditions as headers: x-expected-sequence (stale → FAILED_PRECONDITION, nothing stored) and x-validate-only (the answer, nothing stored)', async () => {
+    const current = (await admin.getLoginPolicy({})).policy?.details?.sequence as bigint;
+    const stale = await failure(admin.addSecondFactorToLoginPolicy({ type: SecondFactorType.OTP_EMAIL }, { headers: { 'x-expected-sequence': String(current - 1n) } }));
+    assert.equal(stale.code, connect.Code.FailedPrecondition);
+    assert.equal(stale.findDetails(ErrorDetailSchema)[0]?.id, 'LPF-s3qMoved');
+    const dry = await admin.addSecondFactorToLoginPolicy({ type: SecondFactorType.OTP_EMAIL }, { headers: { 'x-validate-only': 'true', 'x-expected-sequence': String(current) } });
+    assert.equal(dry.details?.sequence, current + 1n);
+    assert.equal((await admin.getLoginPolicy({})).policy?.details?.sequence, current, 'nothing stored');
+  });
+
   it('answers auth, permission and validation failures with the codes of the other doors', async () => {
     const anonymous = adminClient(transport());
     const unauthenticated = await failure(anonymous.listLoginPolicySecondFactors({}));
