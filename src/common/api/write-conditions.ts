@@ -1,8 +1,8 @@
-import { ExecutionContext, createParamDecorator } from '@nestjs/common';
+import { ExecutionContext, applyDecorators, createParamDecorator } from '@nestjs/common';
 import { ApiHeader, ApiQuery } from '@nestjs/swagger';
-import { applyDecorators } from '@nestjs/common';
 import { metadataValue } from '../auth/caller-carrier.js';
 import { DomainError } from '../errors/domain-error.js';
+import { ErrorKind } from '../errors/error-kind.js';
 import { HeaderValue, rawHeader } from '../http/raw-header.js';
 
 /** How a caller conditions a write; every part is optional and changes nothing when absent. */
@@ -59,6 +59,14 @@ function flag(value: string | string[] | undefined, name: string): boolean {
   if (value === undefined) return false;
   if (Array.isArray(value) || !['true', 'false', '1', '0'].includes(value.trim())) throw malformed(name, 'expected true or false');
   return value.trim() === 'true' || value.trim() === '1';
+}
+
+/**
+ * The refusal of a write whose precondition names a sequence the resource has moved past: our own
+ * id (ZITADEL has no preconditions), 412 over REST, FAILED_PRECONDITION on the other doors.
+ */
+export function sequenceMoved(subject: string, current: number, expected: number): DomainError {
+  return new DomainError(ErrorKind.FailedPrecondition, 'LPF-s3qMoved', `${subject} is at sequence ${current}, not ${expected}: it changed since you read it; read it again`, undefined, 412);
 }
 
 function malformed(name: string, expectation: string): DomainError {

@@ -1,3 +1,4 @@
+import { sequenceMoved } from '../../common/api/write-conditions.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorKind } from '../../common/errors/error-kind.js';
 import { FactorKind } from './login-policy.model.js';
@@ -17,15 +18,8 @@ export const LoginPolicyErrors = {
     new DomainError(ErrorKind.FailedPrecondition, `${level.errorPrefix}-5M9vdd`, 'Login Policy has not been changed'),
   policyNotFound: (level: PolicyLevel) =>
     new DomainError(ErrorKind.NotFound, `${level.errorPrefix}-M0sif`, 'Login Policy not found'),
-  /** Our own (ZITADEL has no preconditions): 412 over REST, FAILED_PRECONDITION elsewhere. */
   sequenceMoved: (level: PolicyLevel, current: number, expected: number) =>
-    new DomainError(
-      ErrorKind.FailedPrecondition,
-      'LPF-s3qMoved',
-      `The ${level === INSTANCE_LEVEL ? 'default ' : ''}login policy is at sequence ${current}, not ${expected}: it changed since you read it; read it again`,
-      undefined,
-      412,
-    ),
+    sequenceMoved(`The ${level === INSTANCE_LEVEL ? 'default ' : ''}login policy`, current, expected),
   customPolicyExists: () => new DomainError(ErrorKind.AlreadyExists, 'Org-Dgfb2', 'Login Policy already exists'),
   noCustomPolicyToReset: () => new DomainError(ErrorKind.NotFound, 'Org-GHB37', 'Login Policy not found'),
 };

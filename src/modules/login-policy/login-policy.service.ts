@@ -115,7 +115,7 @@ export class LoginPolicyService {
   setFactors(owner: PolicyOwner, wanted: FactorLists, creator: string, options: CommandOptions = NO_OPTIONS): Promise<FactorSetChange> {
     return this.command(owner, options, async (tx, state) => {
       const effective = this.existing(effectiveOf(state), owner);
-      const unique = { second: [...new Set(wanted.second)], multi: [...new Set(wanted.multi)] };
+      const unique = distinct(wanted);
       const added = mapKinds((kind) => unique[kind].filter((type) => !effective.factors[kind].includes(type)));
       const removed = mapKinds((kind) => effective.factors[kind].filter((type) => !unique[kind].includes(type)));
       if (FACTOR_KINDS.every((kind) => added[kind].length === 0 && removed[kind].length === 0)) {
@@ -144,7 +144,7 @@ export class LoginPolicyService {
   addCustomPolicy(owner: PolicyOwner, settings: LoginPolicySettings, factors: FactorLists, creator: string, options: CommandOptions = NO_OPTIONS): Promise<ChangeDetails> {
     return this.command(owner, options, async (tx, state) => {
       if (state.own) throw LoginPolicyErrors.customPolicyExists();
-      const unique = { second: [...new Set(factors.second)], multi: [...new Set(factors.multi)] };
+      const unique = distinct(factors);
       return changeOf(await this.commit(tx, owner, state, newPolicy(owner, settings, unique), creationEvents(owner, settings, unique), creator, options), true);
     });
   }
@@ -255,6 +255,11 @@ function effectiveOf(state: PolicyCommandState): LoginPolicyState | undefined {
 
 function mapKinds(list: (kind: FactorKind) => number[]): FactorLists {
   return { second: list('second'), multi: list('multi') };
+}
+
+/** The lists with duplicates collapsed, in the order first given. */
+function distinct(lists: FactorLists): FactorLists {
+  return mapKinds((kind) => [...new Set(lists[kind])]);
 }
 
 function activeOrg<T>(found: Found<T>): T {
