@@ -149,10 +149,11 @@ export class LoginPolicyRepository {
     return {
       orgActive: row?.org_state === 'active',
       streamSequence: Number(row?.stream_sequence ?? 0),
-      // decoded once per distinct text, shared and frozen as on the read path (a command builds new states, never changes one):
-      // the default's text is the same for every command until it changes, and an org's own is often the one a read just decoded
-      own: unpackedIfAny(row?.own_packed),
-      instanceDefault: unpackedIfAny(row?.default_packed),
+      // the owner's own text is new after every change of it, so it is decoded afresh: kept in the read path's memo it would
+      // only be promoted to the old generation and swept out again (GC per write in the write cycle: 17–19 µs kept, 8–11 µs not)
+      own: ifPacked(row?.own_packed, unpackPolicy),
+      // the default's text stays the same from command to command until it changes: decoded once, shared and frozen
+      instanceDefault: ifPacked(row?.default_packed, readPolicy),
     };
   }
 
@@ -215,9 +216,9 @@ const ORG_NOT_ACTIVE: Found<never> = Object.freeze({ orgActive: false });
 const foundPolicy = (row: SqlRow | undefined) => ifActive(row, readPolicy);
 const foundFactors = (row: SqlRow | undefined) => ifActive(row, readFactors);
 
-/** A packed policy column of a LEFT JOIN: a row that was not there packs to nothing (NULL, or '' where CONCAT_WS skips every NULL). */
-function unpackedIfAny(packed: unknown): LoginPolicyState | undefined {
-  return typeof packed === 'string' && packed !== '' ? readPolicy(packed) : undefined;
+/** A packed policy column of a LEFT JOIN, decoded: a row that was not there packs to nothing (NULL, or '' where CONCAT_WS skips every NULL). */
+function ifPacked(packed: unknown, decode: (packed: string) => LoginPolicyState): LoginPolicyState | undefined {
+  return typeof packed === 'string' && packed !== '' ? decode(packed) : undefined;
 }
 
 function factorList(types: number[]): string {
