@@ -237,6 +237,11 @@ describe('a three-node MariaDB Galera cluster with a service process on each of 
       return `${describeWrite(outcome)} ${logged}`;
     });
     assert.deepEqual(causes, [], 'every write answered, none >= 500');
+    for (const [i, service] of services.entries()) {
+      const cut = service.output().split('\n').filter((line) => line.includes('cut off by the loss of its node'));
+      const count = (pattern: RegExp) => cut.filter((line) => pattern.test(line)).length;
+      t.diagnostic(`process ${i}: commits cut off by the node loss: ${count(/had committed/)} had committed (answered), ${count(/had not committed/)} had not (run again), ${count(/could not be decided/)} undecided (503)`);
+    }
     for (const [i, service] of services.entries()) t.diagnostic(`process ${i} log: ${service.output().split('\n').filter((line) => /cannot serve \(.*\); moved to/.test(line)).map((line) => /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 300)).join(' | ')}`);
     // 503 only while no node could serve: the test saw the nodes that stayed both unusable while the check ran (± one probe)
     const unexplained = notReady.filter((answer) => !noneUsable.some((probe) => probe.answeredAt >= answer.sentAt - 150 && probe.sentAt <= answer.answeredAt + 150));

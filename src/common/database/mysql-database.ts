@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2';
 import { CommitBatcher } from './commit-batcher.js';
 import { committedEvents } from './committed-events.js';
@@ -55,6 +56,7 @@ export class MysqlDatabase extends SqlDatabase {
 
   /** Each read's text with the causal-read prefix, made once per text (the texts are a few constants). */
   private readonly causalTexts = new Map<string, string>();
+  private readonly failoverLog = new Logger('Database');
   /** How the event positions are written: at commit, or (on Galera) by the event sequencer afterwards. */
   private readonly numbered: (writes: readonly NumberedWrite[]) => SqlStatement[];
 
@@ -237,11 +239,15 @@ export class MysqlDatabase extends SqlDatabase {
    * commit's failure stands (503): never an answer of success for a unit that did not commit.
    */
   private async committed(units: UnitWrites[], cause: unknown): Promise<boolean> {
+    let committed: boolean;
     try {
-      return await committedEvents(units, (sql, params) => this.read(sql, params));
-    } catch {
+      committed = await committedEvents(units, (sql, params) => this.read(sql, params));
+    } catch (error) {
+      this.failoverLog.warn(`a commit cut off by the loss of its node could not be decided (${(error as Error).message}); answered as unavailable`);
       throw cause;
     }
+    this.failoverLog.warn(`a commit of ${units.length} unit(s) cut off by the loss of its node ${committed ? 'had committed (its events are stored): answered' : 'had not committed: run again from its read'}`);
+    return committed;
   }
 }
 
