@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { ConfigError } from '../common/config/config-error.js';
 import { loadConfig } from '../common/config/load-config.js';
 import { databaseOptions } from '../common/database/database-options.js';
+import { firstAnsweringHost } from '../common/database/first-answering-host.js';
 import { MigrationLockTimeout } from '../common/database/migration-lock-timeout.js';
 import { migrateUnderLock } from '../common/database/schema-migrations.js';
 import { errorText } from '../common/errors/error-text.js';
@@ -18,7 +19,9 @@ import { errorText } from '../common/errors/error-text.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.database.kind === 'sqlite') mkdirSync(dirname(config.database.file), { recursive: true });
-  const dataSource = await new DataSource(databaseOptions(config)).initialize();
+  // of several hosts, the first that answers (as the service does at start)
+  const url = config.database.kind === 'mysql' ? await firstAnsweringHost(config.database.urls) : undefined;
+  const dataSource = await new DataSource(databaseOptions(config, url)).initialize();
   try {
     await migrateUnderLock(dataSource, config.migrationLockWaitMs);
     new Logger('Migrations').log('the schema is up to date');

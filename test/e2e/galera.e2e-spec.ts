@@ -8,8 +8,8 @@ import { loadOrCreateDevelopmentKey } from '../../src/common/auth/development-ke
 import { loadConfig } from '../../src/common/config/load-config.js';
 import { MIGRATIONS } from '../../src/common/database/database-options.js';
 import { allEvents, pageEvents } from '../support/event-pager.js';
-import { ApiCall, differencesFromReplay } from '../support/event-replay.js';
-import { FactorWriteLoad } from '../support/factor-write-load.js';
+import { ApiCall, allEvents as storedEvents, differencesFromReplay } from '../support/event-replay.js';
+import { FactorWriteLoad, answersByStatus, describeWrite, lostWrites } from '../support/factor-write-load.js';
 import { GaleraCluster, missingGalera } from '../support/galera-cluster.js';
 import { LIMIT_NEVER_MET } from '../support/limits.js';
 import { CallResult, ServiceProcess } from '../support/service-process.js';
@@ -32,6 +32,29 @@ function serverErrors(loads: FactorWriteLoad[]): string[] {
 }
 
 
+/** The three nodes in the order a process on node `first` names them: its own, then the next ones. */
+function nodesFrom(first: number): number[] {
+  return [0, 1, 2].map((step) => (first + step) % 3);
+}
+
+/** How often a process moved to another database host (the failover pool logs each move). */
+function failoversOf(service: ServiceProcess): number {
+  return service.output().split('\n').filter((line) => /cannot serve \(.*\); moved to/.test(line)).length;
+}
+
+/** The longest time a load had no write acknowledged, from `from` (performance.now()) to its last answer. */
+function longestWithoutAck(load: FactorWriteLoad, from: number): number {
+  const acks = load.acknowledged().map((outcome) => outcome.answeredAt).filter((at) => at >= from).sort((a, b) => a - b);
+  const end = Math.max(...load.outcomes.map((outcome) => outcome.answeredAt));
+  let longest = 0;
+  let previous = from;
+  for (const at of [...acks, end]) {
+    longest = Math.max(longest, at - previous);
+    previous = at;
+  }
+  return longest;
+}
+
 describe('a three-node MariaDB Galera cluster with a service process on each of two nodes', { skip: missingGalera, timeout: 600_000 }, () => {
   let cluster: GaleraCluster;
   let dataDir: string;
@@ -53,7 +76,8 @@ describe('a three-node MariaDB Galera cluster with a service process on each of 
   });
 
   it('two processes started together on the empty cluster, on two nodes, both come up; each migration runs once', async () => {
-    const started = await Promise.all([0, 1].map((node) => ServiceProcess.start({ DATA_DIR: dataDir, DATABASE_URL: cluster.url(node), ...LIMIT_NEVER_MET })));
+    // each process names all three nodes, its own first (node 0 and node 1): it serves from its own node until that fails
+    const started = await Promise.all([0, 1].map((node) => ServiceProcess.start({ DATA_DIR: dataDir, DATABASE_URL: cluster.urls(nodesFrom(node)), ...LIMIT_NEVER_MET })));
     services.push(...started);
     for (const service of services) assert.equal((await fetch(`${service.url}/debug/ready`)).status, 200);
     const migrations = await cluster.query(2, 'SELECT name FROM lpf.migrations ORDER BY id');
@@ -147,51 +171,89 @@ describe('a three-node MariaDB Galera cluster with a service process on each of 
     assert.deepEqual(differences, []);
   });
 
-  it('while its node is killed and rejoins, a process answers 503 / code 14 (never 500) and /debug/ready is 503; then it serves again, and no acknowledged write is lost', async (t) => {
+  it('while its node is killed and rejoins, a process naming all three nodes moves to another: no answer >= 500, none missing, /debug/ready 200, no acknowledged write lost', async (t) => {
     const orgs: string[] = [];
     for (let i = 0; i < 4; i++) orgs.push((await services[1].call('POST', '/management/v1/orgs', token, { name: `Outage ${i}` })).body.id);
     const load = new FactorWriteLoad(services[1].url, token, orgs);
     const survivor = new FactorWriteLoad(services[0].url, token, orgs.slice(0, 2));
+    const failoversBefore = services.map(failoversOf);
     load.start();
     await sleep(1000);
+    const killedAt = performance.now();
     await cluster.kill(1);
     const readyDuring: number[] = [];
-    const watch = setInterval(() => void fetch(`${services[1].url}/debug/ready`).then((answer) => readyDuring.push(answer.status), () => readyDuring.push(0)), 200);
+    const notReady: { sentAt: number; answeredAt: number; body: string }[] = [];
+    const watch = setInterval(() => {
+      const sentAt = performance.now() - killedAt;
+      void fetch(`${services[1].url}/debug/ready`).then(
+        async (answer) => {
+          readyDuring.push(answer.status);
+          if (answer.status !== 200) notReady.push({ sentAt, answeredAt: performance.now() - killedAt, body: await answer.text() });
+        },
+        () => readyDuring.push(0),
+      );
+    }, 200);
+    // what the nodes that stayed say meanwhile, read by the test itself: when did none of them serve?
+    const noneUsable: { sentAt: number; answeredAt: number }[] = [];
+    const probe = setInterval(() => {
+      const sentAt = performance.now() - killedAt;
+      void Promise.all([0, 2].map((i) => cluster.nodeUsable(i, 1000))).then((usable) => {
+        if (!usable.includes(true)) noneUsable.push({ sentAt, answeredAt: performance.now() - killedAt });
+      });
+    }, 100);
     await sleep(2000);
     survivor.start();
+    // started again only once the others have dropped it: a node that comes back while the cluster is still dropping its
+    // old incarnation holds up the new view (13-15 s of stalled writes in issue 13's runs)
+    const dropped = await cluster.waitForClusterSize(2, [0, 2]);
     await cluster.restart(1);
+    const rejoined = performance.now() - killedAt;
     clearInterval(watch);
-    // serving again once the node is Synced
-    let readyAgain = 0;
-    for (let i = 0; i < 100 && readyAgain !== 200; i++) {
-      readyAgain = (await fetch(`${services[1].url}/debug/ready`)).status;
-      if (readyAgain !== 200) await sleep(100);
-    }
+    clearInterval(probe);
     await sleep(1000);
     await load.stop();
     await survivor.stop();
-    assert.equal(readyAgain, 200, 'ready again after the node rejoined');
-    const statuses = new Map<string, number>();
-    for (const outcome of [...load.outcomes, ...survivor.outcomes]) {
-      const key = outcome.status === undefined ? 'no answer' : `${outcome.status}/code ${outcome.body?.code ?? '-'}`;
-      statuses.set(key, (statuses.get(key) ?? 0) + 1);
+    const join = await cluster.lastJoin(1);
+    const processes = [
+      { name: 'process on node 0 (the survivor)', service: services[0], writes: survivor },
+      { name: 'process on node 1 (killed)', service: services[1], writes: load },
+    ];
+    for (const [i, { name, service, writes }] of processes.entries()) {
+      const slowest = Math.max(...writes.outcomes.map((outcome) => outcome.answeredAt - outcome.sentAt));
+      t.diagnostic(
+        `${name}: answers ${JSON.stringify(answersByStatus(writes.outcomes))}, failovers ${failoversOf(service) - failoversBefore[i]}, ` +
+          `slowest answer ${Math.round(slowest)} ms, longest without an acknowledged write ${Math.round(longestWithoutAck(writes, killedAt))} ms`,
+      );
     }
-    t.diagnostic(`answers: ${JSON.stringify(Object.fromEntries(statuses))}; /debug/ready while the node was away: ${JSON.stringify(readyDuring)}`);
-    const failures = [...load.outcomes, ...survivor.outcomes].filter((outcome) => outcome.status !== undefined && outcome.status >= 500 && !(outcome.status === 503 && outcome.body?.code === 14));
+    t.diagnostic(`node 1 dropped by the others ${Math.round(dropped + 2000)} ms after the kill, Synced again after ${Math.round(rejoined)} ms (${join}); /debug/ready of its process meanwhile: ${JSON.stringify(answersByStatus(readyDuring.map((status) => ({ status: status || undefined }))))}`);
+    const window = (spans: { sentAt: number; answeredAt: number }[]) => (spans.length === 0 ? 'never' : `${Math.round(spans[0].sentAt)}-${Math.round(spans[spans.length - 1].answeredAt)} ms after the kill`);
+    t.diagnostic(`/debug/ready 503: ${window(notReady)}; nodes 0 and 2 both not usable (Synced and wsrep_ready, asked by the test): ${window(noneUsable)}`);
+    const failures = [...load.outcomes, ...survivor.outcomes].filter((outcome) => outcome.status === undefined || outcome.status >= 500);
     // a failure's cause is in the log of the process that answered, under its request id
     const causes = failures.map((outcome) => {
+      if (outcome.status === undefined) return `no answer within 10 s: ${describeWrite(outcome)}`;
       const requestId = String(outcome.body?.details?.[0]?.requestId ?? '-');
       const logged = services.map((service) => service.output().split('\n').filter((line) => line.includes(requestId)).join('\n')).join('');
-      return `${outcome.status} ${JSON.stringify(outcome.body)} ${logged}`;
+      return `${describeWrite(outcome)} ${logged}`;
     });
-    assert.deepEqual(causes, [], 'only 503 / code 14 while the node was away');
-    assert.ok(readyDuring.includes(503), `ready answered ${JSON.stringify(readyDuring)} while the node was away`);
-    assert.equal(readyDuring[0], 503, 'not ready right after its node was killed');
+    assert.deepEqual(causes, [], 'every write answered, none >= 500');
+    for (const [i, service] of services.entries()) {
+      const cut = service.output().split('\n').filter((line) => line.includes('cut off by the loss of its node'));
+      const count = (pattern: RegExp) => cut.filter((line) => pattern.test(line)).length;
+      t.diagnostic(`process ${i}: commits cut off by the node loss: ${count(/had committed/)} had committed (answered), ${count(/had not committed/)} had not (run again), ${count(/could not be decided/)} undecided (503)`);
+    }
+    for (const [i, service] of services.entries()) t.diagnostic(`process ${i} log: ${service.output().split('\n').filter((line) => /cannot serve \(.*\); moved to/.test(line)).map((line) => /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 300)).join(' | ')}`);
+    // 503 only while no node could serve: the test saw the nodes that stayed both unusable while the check ran (± one probe)
+    const unexplained = notReady.filter((answer) => !noneUsable.some((probe) => probe.answeredAt >= answer.sentAt - 150 && probe.sentAt <= answer.answeredAt + 150));
+    assert.deepEqual(unexplained.map((answer) => `${Math.round(answer.sentAt)}-${Math.round(answer.answeredAt)} ms: ${answer.body}`), [], 'ready while another node was usable');
+    assert.ok(failoversOf(services[1]) > failoversBefore[1], 'the process on the killed node moved to another');
     assert.ok(survivor.acknowledged().length > 0, 'the other process kept serving');
+    assert.ok(load.acknowledged().filter((outcome) => outcome.sentAt > killedAt).length > 0, 'the process on the killed node kept serving');
+    assert.match(join, /^IST/, 'the node rejoined by incremental state transfer');
     // every acknowledged change is in the event stream, read through the node that stayed
-    const events = await allEvents(services[0], token);
-    const stored = new Set(events.map((event) => `${event.aggregateId}/${event.sequence}`));
-    const lost = [...load.acknowledged(), ...survivor.acknowledged()].filter((outcome) => !stored.has(`${outcome.org}/${outcome.body.details.sequence}`));
-    assert.deepEqual(lost.map((outcome) => `${outcome.org} ${outcome.change} ${outcome.body.details.sequence}`), []);
+    const read: ApiCall = (method, path, body, orgId) => services[0].call(method, path, token, body, orgId);
+    const lost = lostWrites([...load.acknowledged(), ...survivor.acknowledged()], await storedEvents(read));
+    t.diagnostic(`${load.acknowledged().length + survivor.acknowledged().length} writes acknowledged, ${lost.length} lost`);
+    assert.deepEqual(lost.map(describeWrite), []);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Pool, createPool } from 'mysql2';
+import { FailoverPool } from '../../src/common/database/failover-pool.js';
 import { KeyedRead, ROW_KEY } from '../../src/common/database/keyed-read.js';
 import { MysqlDatabase } from '../../src/common/database/mysql-database.js';
 import { MYSQL_URL, createMysqlDatabase } from '../support/databases.js';
@@ -15,7 +16,7 @@ describe('MariaDB: keyed reads answered together, units of work committed togeth
   before(async () => {
     database = await createMysqlDatabase();
     pool = createPool({ uri: database.url, connectionLimit: 10, multipleStatements: true });
-    db = new MysqlDatabase(pool);
+    db = new MysqlDatabase(new FailoverPool([{ name: 'test', pool }], async () => undefined));
     await db.execute('CREATE TABLE kv (scope VARCHAR(20) NOT NULL, k VARCHAR(20) NOT NULL, v INT NOT NULL, PRIMARY KEY (scope, k)) COLLATE utf8mb4_bin');
     await db.execute('CREATE TABLE claims (k VARCHAR(20) NOT NULL, owner INT NOT NULL, PRIMARY KEY (k)) COLLATE utf8mb4_bin');
     // the generation the kept rows follow: the position counter, and events that may lack a position

@@ -30,8 +30,10 @@ interface NodePorts {
  * A three-node MariaDB Galera cluster of the test's own, on free ports and in a temporary folder:
  * node 1 bootstraps a new cluster from a fresh data directory, nodes 2 and 3 join it by state
  * transfer (rsync). The nodes run as the mysql user (rsync writes their files). A node can be
- * killed (SIGKILL) and started again: it recovers its position first (`--wsrep-recover`), then
- * rejoins by incremental state transfer.
+ * killed (SIGKILL) and started again: it recovers its position first (`--wsrep-recover`) and starts
+ * from it (`--wsrep-start-position`), so it rejoins by incremental state transfer (IST: the donor
+ * sends the missed write sets from its gcache and keeps serving) instead of a full copy (rsync
+ * SST, for which the donor blocks its writes while it flushes its tables).
  */
 export class GaleraCluster {
   private readonly servers: (ChildProcess | undefined)[] = [];
@@ -60,7 +62,12 @@ export class GaleraCluster {
 
   /** The database URL of node `i` (0, 1 or 2). */
   url(i: number): string {
-    return `mysql://root@127.0.0.1:${this.ports[i].sql}/lpf`;
+    return this.urls([i]);
+  }
+
+  /** One database URL naming the nodes `order` in that order (the connectors' comma form: `host1:port1,host2:port2`). */
+  urls(order: number[]): string {
+    return `mysql://root@${order.map((i) => `127.0.0.1:${this.ports[i].sql}`).join(',')}/lpf`;
   }
 
   async query(i: number, sql: string): Promise<Record<string, unknown>[]> {
@@ -71,6 +78,18 @@ export class GaleraCluster {
     } finally {
       await connection.end();
     }
+  }
+
+  /** Whether node `i` serves statements (Synced, `wsrep_ready` ON) as the service asks it; false when it does not answer within `timeoutMs`. */
+  async nodeUsable(i: number, timeoutMs: number): Promise<boolean> {
+    const asked = this.query(i, "SHOW STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state_comment')").then(
+      (rows) => {
+        const status = new Map(rows.map((row) => [String(row.Variable_name), String(row.Value)]));
+        return status.get('wsrep_ready') === 'ON' && status.get('wsrep_local_state_comment') === 'Synced';
+      },
+      () => false,
+    );
+    return Promise.race([asked, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref())]);
   }
 
   /** Kills node `i` with SIGKILL (a crash) and waits until it is gone. */
@@ -84,10 +103,52 @@ export class GaleraCluster {
     });
   }
 
-  /** Starts a killed node again: it recovers its last position, then rejoins and catches up. Resolves once it is Synced. */
+  /**
+   * Starts a killed node again: it recovers its last position (`--wsrep-recover` writes it to
+   * its log only; grastate.dat keeps `seqno: -1` after a crash), starts from it, and rejoins by
+   * IST. Resolves once it is Synced.
+   */
   async restart(i: number): Promise<void> {
-    await run(SERVER, [...this.args(i), '--wsrep-recover', `--log-error=${join(this.dir, `recover-${i}.log`)}`]);
-    await this.startNode(i);
+    const log = join(this.dir, `recover-${i}.log`);
+    await rm(log, { force: true });
+    await run(SERVER, [...this.args(i), '--wsrep-recover', `--log-error=${log}`]);
+    const position = /WSREP: Recovered position:\s*([0-9a-f-]{36}:-?\d+)/.exec(await readFile(log, 'utf8'))?.[1];
+    if (position === undefined) throw new Error(`node ${i}: no recovered position in ${log}: ${await tail(log)}`);
+    await this.startNode(i, [`--wsrep-start-position=${position}`]);
+  }
+
+  /**
+   * How the node caught up the last time it started, from its log: `IST` when it asked for the
+   * write sets after a known position, `SST` when it asked for everything (position uuid all zeros).
+   */
+  async lastJoin(i: number): Promise<string> {
+    const text = await readFile(join(this.dir, `node${i}.log`), 'utf8');
+    const recent = text.slice(Math.max(0, text.lastIndexOf('Starting MariaDB')));
+    const asked = /IST uuid:([0-9a-f-]{36}) f: (\d+)/.exec(recent);
+    if (!asked) return 'unknown';
+    return /^[0-]+$/.test(asked[1]) ? 'SST' : `IST from ${asked[2]}`;
+  }
+
+  /**
+   * Waits until each of `nodes` shows a primary component of `size` members: after a kill, the
+   * others have dropped the killed node (after `evs.suspect_timeout`, 5 s by default). Resolves
+   * with the milliseconds waited.
+   */
+  async waitForClusterSize(size: number, nodes: number[], timeoutMs = 60_000): Promise<number> {
+    const start = Date.now();
+    for (;;) {
+      const sizes = await Promise.all(
+        nodes.map((i) =>
+          this.query(i, "SHOW STATUS LIKE 'wsrep_cluster_size'").then(
+            ([row]) => Number(row?.Value),
+            () => -1,
+          ),
+        ),
+      );
+      if (sizes.every((seen) => seen === size)) return Date.now() - start;
+      if (Date.now() - start > timeoutMs) throw new Error(`nodes ${nodes.join(', ')} show cluster sizes ${sizes.join(', ')}, not ${size}, after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async stop(): Promise<void> {

@@ -55,6 +55,17 @@ describe('the commit batcher', () => {
     assert.deepEqual(db.committed.sort(), ['a1', 'b1', 'd1'], 'nothing of the failing unit, everything of the others');
   });
 
+  it('a failure that is no unit\'s own (its node went away) fails every unit of the transaction; none is committed again alone', async () => {
+    const db = new HeldCommits();
+    const batcher = new CommitBatcher(db.commit, 1, (error) => (error as Error).message === 'duplicate key');
+    const first = batcher.commit(unit('a1'));
+    const shared = [batcher.commit(unit('b1')), batcher.commit(unit('c1', 'FAIL'))].map((commit) => assert.rejects(commit, /duplicate key/));
+    await db.finishAll();
+    await Promise.all([first, ...shared]);
+    assert.deepEqual(db.committed, ['a1']);
+    assert.equal(db.started.length, 0);
+  });
+
   it('a unit alone that fails gets its error, and later units still commit', async () => {
     const db = new HeldCommits();
     const batcher = new CommitBatcher(db.commit, 2);

@@ -80,10 +80,28 @@ describe('configuration', () => {
       MIGRATIONS_RUN: 'false',
       GRPC_PORT: '0',
     });
-    assert.deepEqual(config.database, { kind: 'mysql', url: 'mysql://root:pw@127.0.0.1:3306/factors' });
+    assert.deepEqual(config.database, { kind: 'mysql', urls: ['mysql://root:pw@127.0.0.1:3306/factors'] });
     assert.deepEqual(config.auth, { mode: 'issuer', issuer: 'https://issuer.example.com', jwksUri: undefined, audience: 'api', tokenCacheSize: 10_000 });
     assert.equal(config.migrationsRun, false);
     assert.equal(config.grpcPort, 0);
+  });
+
+  it('reads several MySQL hosts in the connectors\' comma form: one URL each, in order, 3306 when a host names no port', () => {
+    const config = loadConfig({ DATABASE_URL: 'mysql://app:p%40ss@db1:3306,db2:3307,db3,[::1]:3309/factors?ssl=false' });
+    assert.deepEqual(config.database, {
+      kind: 'mysql',
+      urls: ['mysql://app:p%40ss@db1:3306/factors?ssl=false', 'mysql://app:p%40ss@db2:3307/factors?ssl=false', 'mysql://app:p%40ss@db3:3306/factors?ssl=false', 'mysql://app:p%40ss@[::1]:3309/factors?ssl=false'],
+    });
+    for (const [raw, message] of [
+      ['mysql://u@db1:3306,,db3:3306/factors', /DATABASE_URL host 2 of 3 is empty/],
+      ['mysql://u@db1:3306,:3307/factors', /DATABASE_URL host 2 of 2 is empty/],
+      ['mysql://u@/factors', /DATABASE_URL its host is empty/],
+      ['mysql://u@db1:3306,db2:99999/factors', /DATABASE_URL host 2 of 2 has a bad port "99999" \(1 to 65535\)/],
+      ['mysql://u@db1:x/factors', /DATABASE_URL its host has a bad port "x"/],
+      ['mysql://u@db1,db2', /DATABASE_URL must name a database/],
+    ] as const) {
+      assert.throws(() => loadConfig({ DATABASE_URL: raw }), message, raw);
+    }
   });
 
   it('reads CORS_ORIGINS: a comma-separated list of origins, or *', () => {

@@ -1,6 +1,7 @@
 import { Permission } from '../auth/permission.js';
 
-export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
+/** MySQL: one URL per host of DATABASE_URL, in its order (the first that answers serves; see failover-pool.ts). */
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; urls: string[] };
 
 export type AuthConfig = (
   | { mode: 'development'; keyFile: string; issuer: string; audience?: string }

@@ -112,11 +112,33 @@ function url(name: string, raw: string, protocols: string[]): URL {
 
 function database(raw: string | undefined, dataDir: string): DatabaseConfig {
   if (raw === undefined) return { kind: 'sqlite', file: join(dataDir, SQLITE_FILE_NAME) };
-  const parsed = url('DATABASE_URL', raw.replace(/^mariadb:/, 'mysql:'), ['mysql:']);
-  if (parsed.pathname.length <= 1) {
-    throw new ConfigError('DATABASE_URL must name a database, like mysql://user:pass@host:3306/db');
-  }
-  return { kind: 'mysql', url: parsed.toString() };
+  return { kind: 'mysql', urls: mysqlHostUrls(raw) };
+}
+
+/**
+ * DATABASE_URL with one host, or several in the comma form of the MariaDB/MySQL connectors
+ * (`mysql://user:pass@host1:3306,host2:3307/db`; a host without a port takes 3306): one URL per
+ * host, each with the same credentials, database and options, in the order given.
+ */
+function mysqlHostUrls(raw: string): string[] {
+  const form = 'like mysql://user:pass@host:3306/db or mysql://user:pass@host1:3306,host2:3306/db';
+  const match = /^(?:mysql|mariadb):\/\/(?:([^@/?#]*)@)?([^/?#]*)(.*)$/.exec(raw);
+  if (!match) throw new ConfigError(`DATABASE_URL must be a URL (mysql:), got "${raw}"`);
+  const [, credentials, hostList, rest] = match;
+  const hosts = hostList.split(',');
+  const urls = hosts.map((host, i) => {
+    const where = hosts.length > 1 ? `host ${i + 1} of ${hosts.length}` : 'its host';
+    const parts = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(host.trim());
+    const name = parts?.[1] ?? '';
+    const port = parts?.[2];
+    if (name === '' || name === '[]') throw new ConfigError(`DATABASE_URL ${where} is empty (${form}), got "${raw}"`);
+    if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65_535)) {
+      throw new ConfigError(`DATABASE_URL ${where} has a bad port "${port}" (1 to 65535), got "${raw}"`);
+    }
+    return url('DATABASE_URL', `mysql://${credentials === undefined ? '' : `${credentials}@`}${name}:${port ?? 3306}${rest}`, ['mysql:']);
+  });
+  if (urls[0].pathname.length <= 1) throw new ConfigError(`DATABASE_URL must name a database, ${form}`);
+  return urls.map((parsed) => parsed.toString());
 }
 
 function instanceId(raw: string | undefined): string | undefined {

@@ -22,6 +22,8 @@ export class CommitBatcher<Unit> {
   constructor(
     private readonly commitTogether: (units: Unit[]) => Promise<void>,
     private readonly maxInFlight: number,
+    /** A failure that is no unit's own (its node went away): every unit of the transaction gets it, none is committed again on its own. */
+    private readonly failsEveryUnit: (error: unknown) => boolean = () => false,
   ) {}
 
   commit(writes: Unit): Promise<void> {
@@ -45,8 +47,8 @@ export class CommitBatcher<Unit> {
       await this.commitTogether(batch.map((unit) => unit.writes));
       for (const unit of batch) unit.resolve();
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0].reject(error);
+      if (batch.length === 1 || this.failsEveryUnit(error)) {
+        for (const unit of batch) unit.reject(error);
         return;
       }
       // one unit's writes failed the whole transaction: commit each on its own

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { databaseOptions } from './database-options.js';
+import { firstAnsweringHost } from './first-answering-host.js';
 import { openSqlDatabase } from './open-sql-database.js';
 import { migrateUnderLock } from './schema-migrations.js';
 import { SqlDatabase } from './sql-database.js';
@@ -21,9 +22,10 @@ const MIGRATED_SCHEMA = Symbol('migrated schema');
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
+      useFactory: async (config: AppConfig) => {
         if (config.database.kind === 'sqlite') mkdirSync(dirname(config.database.file), { recursive: true });
-        return { ...databaseOptions(config), autoLoadEntities: true, retryAttempts: 10, retryDelay: 3000 };
+        const url = config.database.kind === 'mysql' ? await firstAnsweringHost(config.database.urls) : undefined;
+        return { ...databaseOptions(config, url), autoLoadEntities: true, retryAttempts: 10, retryDelay: 3000 };
       },
     }),
   ],
@@ -36,7 +38,7 @@ const MIGRATED_SCHEMA = Symbol('migrated schema');
         return true;
       },
     },
-    { provide: SqlDatabase, inject: [DataSource, MIGRATED_SCHEMA], useFactory: (dataSource: DataSource) => openSqlDatabase(dataSource) },
+    { provide: SqlDatabase, inject: [DataSource, AppConfig, MIGRATED_SCHEMA], useFactory: (dataSource: DataSource, config: AppConfig) => openSqlDatabase(dataSource, config) },
   ],
   exports: [SqlDatabase],
 })

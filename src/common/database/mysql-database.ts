@@ -1,12 +1,15 @@
+import { Logger } from '@nestjs/common';
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2';
 import { CommitBatcher } from './commit-batcher.js';
+import { committedEvents } from './committed-events.js';
+import { FailoverPool, RunAgainOnNextNode } from './failover-pool.js';
 import { GenerationCheck } from './generation-check.js';
 import { KeyedRead } from './keyed-read.js';
 import { KeyedReadCache } from './keyed-read-cache.js';
 import { mergedStatements } from './merged-statements.js';
 import { NumberedWrite, mysqlNumberedStatements, unnumberedStatements } from './numbered-writes.js';
 import { inlineParams } from './mysql-literal.js';
-import { causalRead, galeraNodeReady } from './galera.js';
+import { causalRead } from './galera.js';
 import { GENERATION_SQL, READ_AT_COLUMN } from './position-counter.js';
 import { ReadCoalescer } from './read-coalescer.js';
 import { SqlParam, SqlRow, SqlStatement, SqlWriteResult } from './sql.js';
@@ -44,15 +47,22 @@ export class MysqlDatabase extends SqlDatabase {
   private readonly coalescer = new ReadCoalescer((sql, params) => this.read(withReadAt(sql), params), KEYED_STATEMENTS_IN_FLIGHT);
   private readonly kept = new KeyedReadCache();
   private readonly generations = new GenerationCheck(() => this.generation(), GENERATION_CHECKS_IN_FLIGHT);
-  private readonly commits = new CommitBatcher<UnitWrites>((units) => this.commitNow(mergedStatements(units, this.numbered)), COMMITS_IN_FLIGHT);
+  private readonly commits = new CommitBatcher<UnitWrites>(
+    (units) => this.commitNow(units),
+    COMMITS_IN_FLIGHT,
+    // a unit whose node went away runs again from its read, never its writes alone on another node
+    (error) => error instanceof RunAgainOnNextNode,
+  );
 
   /** Each read's text with the causal-read prefix, made once per text (the texts are a few constants). */
   private readonly causalTexts = new Map<string, string>();
+  private readonly failoverLog = new Logger('Database');
   /** How the event positions are written: at commit, or (on Galera) by the event sequencer afterwards. */
   private readonly numbered: (writes: readonly NumberedWrite[]) => SqlStatement[];
 
   constructor(
-    private readonly pool: Pool,
+    /** The hosts of DATABASE_URL; with one, exactly that host's pool and nothing more (see failover-pool.ts). */
+    private readonly pools: FailoverPool<Pool>,
     /** On a Galera node: every read waits until the node has applied what the cluster committed before it (see galera.ts). */
     private readonly galera = false,
   ) {
@@ -87,14 +97,22 @@ export class MysqlDatabase extends SqlDatabase {
 
   read<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
     const text = this.galera ? this.causal(sql) : sql;
-    return new Promise((resolve, reject) => {
-      this.pool.execute(text, params as SqlParam[], (error, rows) => (error ? reject(error) : resolve(rows as T[])));
-    });
+    const pool = this.pools.current;
+    const rows = readOn<T>(pool, text, params);
+    // a read is idempotent: when its node went away, it runs again on the next usable one
+    return this.pools.single ? rows : rows.catch((error: unknown) => this.readAgain<T>(pool, error, text, params, 1));
   }
 
+  private async readAgain<T extends SqlRow>(failed: Pool, error: unknown, text: string, params: readonly SqlParam[], attempts: number): Promise<T[]> {
+    if (!this.pools.canMoveOn(error) || attempts > this.pools.size) throw error;
+    await this.pools.moveOn(failed, error);
+    const pool = this.pools.current;
+    return readOn<T>(pool, text, params).catch((next: unknown) => this.readAgain<T>(pool, next, text, params, attempts + 1));
+  }
+
+  /** Whether the current host's node serves, or else another host's (which then becomes current). */
   ping(): Promise<void> {
-    if (this.galera) return galeraNodeReady(this.pool);
-    return new Promise((resolve, reject) => this.pool.query('SELECT 1', (error) => (error ? reject(error) : resolve())));
+    return this.pools.check();
   }
 
   private causal(sql: string): string {
@@ -104,12 +122,40 @@ export class MysqlDatabase extends SqlDatabase {
   }
 
   execute(sql: string, params: readonly SqlParam[] = []): Promise<SqlWriteResult> {
-    return new Promise((resolve, reject) => {
-      this.pool.execute(sql, params as SqlParam[], (error, result) => (error ? reject(error) : resolve({ affectedRows: (result as ResultSetHeader).affectedRows })));
+    const pool = this.pools.current;
+    const result = new Promise<SqlWriteResult>((resolve, reject) => {
+      pool.execute(sql, params as SqlParam[], (error, result) => (error ? reject(error) : resolve({ affectedRows: (result as ResultSetHeader).affectedRows })));
+    });
+    if (this.pools.single) return result;
+    // not run again: its caller cannot tell whether it happened (the outbox's own statements, which it repeats on its next round);
+    // the next statement goes to a usable node
+    return result.catch(async (error: unknown) => {
+      if (this.pools.canMoveOn(error)) await this.pools.moveOn(pool, error).catch(() => undefined);
+      throw error;
     });
   }
 
-  protected async attempt<T>(work: (tx: SqlTransaction) => Promise<T>, dryRun: boolean): Promise<T> {
+  protected attempt<T>(work: (tx: SqlTransaction) => Promise<T>, dryRun: boolean): Promise<T> {
+    return this.pools.single ? this.attemptOnce(work, dryRun) : this.onNextNodeIfLost(() => this.attemptOnce(work, dryRun));
+  }
+
+  protected attemptLocking<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.pools.single ? this.attemptLockingOnce(work) : this.onNextNodeIfLost(() => this.attemptLockingOnce(work));
+  }
+
+  /** Runs a unit again from its first read while it fails because its node went away (and another is usable), a few times at most. */
+  private async onNextNodeIfLost<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let attempts = 1; ; attempts++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof RunAgainOnNextNode)) throw error;
+        if (attempts >= 2 * this.pools.size) throw error.cause;
+      }
+    }
+  }
+
+  private async attemptOnce<T>(work: (tx: SqlTransaction) => Promise<T>, dryRun: boolean): Promise<T> {
     // a command's state is a keyed read too: the commands that arrive together read theirs in one statement
     const tx = new BufferedTransaction(
       (sql, params) => this.read(sql, params),
@@ -121,9 +167,11 @@ export class MysqlDatabase extends SqlDatabase {
     return result;
   }
 
-  protected async attemptLocking<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    const connection = await this.connection();
+  private async attemptLockingOnce<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    const pool = this.pools.current;
+    const connection = await connectionOf(pool).catch((error: unknown) => this.notSent(pool, error));
     let started = false;
+    let committing = false;
     const tx = new BufferedTransaction(async (sql, params) => {
       const text = inlineParams({ sql, params });
       if (started) return (await query(connection, text)) as SqlRow[];
@@ -134,25 +182,83 @@ export class MysqlDatabase extends SqlDatabase {
       const results = (await query(connection, `SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION; ${first}`)) as unknown[];
       return results[results.length - 1] as SqlRow[];
     });
-    return settled(connection, async () => {
-      const result = await work(tx);
-      await query(connection, [...(started ? [] : ['START TRANSACTION']), ...tx.statements(this.numbered).map(inlineParams), 'COMMIT'].join(';\n'));
-      return result;
-    });
+    let result: T | undefined;
+    try {
+      return await settled(connection, async () => {
+        result = await work(tx);
+        committing = true;
+        await query(connection, [...(started ? [] : ['START TRANSACTION']), ...tx.statements(this.numbered).map(inlineParams), 'COMMIT'].join(';\n'));
+        return result;
+      });
+    } catch (error) {
+      if (!this.pools.canMoveOn(error)) throw error;
+      await this.pools.moveOn(pool, error);
+      if (committing && (await this.committed([tx.unitWrites()], error))) return result as T;
+      throw new RunAgainOnNextNode(error);
+    }
   }
 
   async close(): Promise<void> {
-    // the pool is TypeORM's: it closes it with the DataSource
+    // the first host's pool is TypeORM's, which closes it with the DataSource; the others are the failover pool's
+    await this.pools.close();
   }
 
-  private async commitNow(writes: SqlStatement[]): Promise<void> {
-    const connection = await this.connection();
-    await settled(connection, () => query(connection, ['START TRANSACTION', ...writes.map(inlineParams), 'COMMIT'].join(';\n')));
+  /**
+   * Commits the units in one transaction: `START TRANSACTION; <writes>; COMMIT` in one round trip.
+   * When the node goes away meanwhile (and another is usable): a commit never sent runs again from
+   * its read on the next node; one whose connection died during the round trip may have committed,
+   * so the next node is asked (causally) whether its events are there: then its callers are
+   * answered, otherwise it runs again from its read.
+   */
+  private async commitNow(units: UnitWrites[]): Promise<void> {
+    const writes = mergedStatements(units, this.numbered);
+    const pool = this.pools.current;
+    const connection = await connectionOf(pool).catch((error: unknown) => this.notSent(pool, error));
+    try {
+      await settled(connection, () => query(connection, ['START TRANSACTION', ...writes.map(inlineParams), 'COMMIT'].join(';\n')));
+    } catch (error) {
+      if (!this.pools.canMoveOn(error)) throw error;
+      await this.pools.moveOn(pool, error);
+      if (await this.committed(units, error)) return;
+      throw new RunAgainOnNextNode(error);
+    }
   }
 
-  private connection(): Promise<PoolConnection> {
-    return new Promise((resolve, reject) => this.pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection))));
+  /** After a failure before anything was sent: on the next usable node, the unit runs again; otherwise the failure stands. */
+  private async notSent(pool: Pool, error: unknown): Promise<never> {
+    if (!this.pools.canMoveOn(error)) throw error;
+    await this.pools.moveOn(pool, error);
+    throw new RunAgainOnNextNode(error);
   }
+
+  /**
+   * Whether the units whose commit round trip was cut committed after all: their events are
+   * there, read causally on the current node. Units without events cannot be told apart and
+   * count as not committed: they run again from their read, as after a conflict (their own reads
+   * then see what they wrote, if anything). When the question cannot be answered, the cut
+   * commit's failure stands (503): never an answer of success for a unit that did not commit.
+   */
+  private async committed(units: UnitWrites[], cause: unknown): Promise<boolean> {
+    let committed: boolean;
+    try {
+      committed = await committedEvents(units, (sql, params) => this.read(sql, params));
+    } catch (error) {
+      this.failoverLog.warn(`a commit cut off by the loss of its node could not be decided (${(error as Error).message}); answered as unavailable`);
+      throw cause;
+    }
+    this.failoverLog.warn(`a commit of ${units.length} unit(s) cut off by the loss of its node ${committed ? 'had committed (its events are stored): answered' : 'had not committed: run again from its read'}`);
+    return committed;
+  }
+}
+
+function readOn<T extends SqlRow>(pool: Pool, text: string, params: readonly SqlParam[]): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    pool.execute(text, params as SqlParam[], (error, rows) => (error ? reject(error) : resolve(rows as T[])));
+  });
+}
+
+function connectionOf(pool: Pool): Promise<PoolConnection> {
+  return new Promise((resolve, reject) => pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection))));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { isDatabaseUnavailable } from './database-unavailable.js';
 import { DomainError } from './domain-error.js';
 import { requestInfoDetail } from './error-detail.js';
 import { ErrorKind, httpStatusOf } from './error-kind.js';
@@ -21,26 +22,6 @@ const STATUS_KIND: Record<number, ErrorKind> = {
   503: ErrorKind.Unavailable,
 };
 
-/** Error codes of the drivers that mean "the database cannot be reached", not "a bug". */
-const DATABASE_UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'PROTOCOL_CONNECTION_LOST',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-  // the server ended the connection (a node shutting down or leaving a Galera cluster)
-  'ER_CONNECTION_KILLED',
-  // errno 1047 on a Galera node that is not ready yet (joining, or cut off from the cluster's majority)
-  'ER_UNKNOWN_COM_ERROR',
-  // errno 1180: the commit did not happen (on Galera: the node lost the cluster's majority as it replicated the write set)
-  'ER_ERROR_DURING_COMMIT',
-  'SQLITE_BUSY',
-  'SQLITE_CANTOPEN',
-]);
-
 interface CodedError {
   code?: unknown;
   statusCode?: unknown;
@@ -56,8 +37,7 @@ export function translateError(error: unknown): DomainError | undefined {
   if (error instanceof HttpException) return fromHttpException(error);
   const coded = (error ?? {}) as CodedError;
   const driverCode = typeof coded.code === 'string' ? coded.code : undefined;
-  // mysql2 marks an error of a connection that is gone `fatal` (`Can't add new command when connection is in closed state` has no code)
-  if ((driverCode && DATABASE_UNAVAILABLE_CODES.has(driverCode)) || (error as { fatal?: unknown } | null)?.fatal === true) {
+  if (isDatabaseUnavailable(error)) {
     return new DomainError(ErrorKind.Unavailable, undefined, 'Service unavailable: the database cannot be reached');
   }
   if (driverCode?.startsWith('FST_') && typeof coded.statusCode === 'number' && coded.statusCode < 500) {
