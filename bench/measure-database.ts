@@ -159,7 +159,7 @@ export async function measureDatabase(kind: DatabaseKind, options: BenchOptions)
     const peak = service.memory();
     lines.push(`service peak RSS (VmHWM) over the table: ${peak.peakRssMiB.toFixed(1)} MiB; load average after the rows: ${loadAverage()}`);
     const drift = await floorDrift(rows, fixture, options);
-    const notes = [...errorNotes(rows), ...rowNotes(fixture, options), ...profileWindows(rows, options), ...drift];
+    const notes = [...errorNotes(rows), ...rowNotes(fixture, options), ...sliceNotes(rows), ...profileWindows(rows, options), ...drift];
     return { title: '', lines, rows, notes };
   } finally {
     await service?.stop();
@@ -290,7 +290,13 @@ async function measureInterleaved(numbers: [number, number], fixture: Fixture, o
   const measuredToS = fixture.service.secondsSinceLaunch();
   return numbers.map((number, i) => {
     const pooled = pooledWrkResults(runs[i]);
-    return { ...rowOf(number, options, pooled, fixture.service.memory().rssMiB), measuredFromS, measuredToS, ...cpuPerRequest(cpu[i], pooled.requests) };
+    return {
+      ...rowOf(number, options, pooled, fixture.service.memory().rssMiB),
+      measuredFromS,
+      measuredToS,
+      ...cpuPerRequest(cpu[i], pooled.requests),
+      sliceP99Ms: runs[i].map((run) => run.p99Ms),
+    };
   });
 }
 
@@ -474,6 +480,18 @@ function rowNotes(fixture: Fixture, options: BenchOptions): string[] {
     notes.push(`raw driver floor: ${shape}; settings read back ${JSON.stringify(fixture.floorSettings)}.`);
   }
   return notes;
+}
+
+/**
+ * The p99 of each slice of the interleaved rows: a slice in which V8 ran a full collection stands
+ * out (several times the others' p99), and one such slice more in one row than in the other moves
+ * that row's pooled p99.
+ */
+function sliceNotes(rows: RowResult[]): string[] {
+  const sliced = rows.filter((row) => row.sliceP99Ms !== undefined);
+  if (sliced.length === 0) return [];
+  const listed = sliced.map((row) => `row ${row.number}: ${(row.sliceP99Ms as number[]).map((p99) => p99.toFixed(1)).join(' ')}`);
+  return [`p99 (ms) of each slice, in the order each row ran them: ${listed.join('; ')}.`];
 }
 
 /** With profiling node args, where each service row's measured window lies on the profile's clock. */

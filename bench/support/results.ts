@@ -32,6 +32,8 @@ export interface RowResult {
   measuredToS?: number;
   /** The floor process's own resident set, for rows measuring a floor. */
   floorRssMiB?: number;
+  /** Interleaved rows: the p99 of each slice, in the order they ran. */
+  sliceP99Ms?: number[];
   /** What wrk reported, where a row may be pooled with another measurement of it. */
   wrk?: WrkResult;
 }

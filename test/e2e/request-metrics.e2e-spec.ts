@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { after, before, describe, it } from 'node:test';
 import { LocalBroker, missingBroker } from '../support/brokers.js';
 import { BusRequester } from '../support/bus-requester.js';
@@ -102,5 +103,29 @@ describe('per-call metrics: api_requests_total by operation, door and code, and 
     const buckets = (await samples(app, 'api_request_duration_seconds_bucket')).filter(({ labels }) => labels.operation === LIST && labels.door === 'rest');
     assert.equal(buckets[0].labels.le, '0.0005');
     assert.equal(buckets.find(({ labels }) => labels.le === '+Inf')?.value, 5);
+  });
+});
+
+describe("process metrics: prom-client's defaults, all but the garbage-collection histogram", () => {
+  let app: TestApp;
+  before(async () => {
+    app = await TestApp.start();
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  it('every default metric of the installed prom-client is served except nodejs_gc_duration_seconds, which observes every collection', async () => {
+    const defaults = new Registry();
+    collectDefaultMetrics({ register: defaults });
+    const expected = defaults.getMetricsAsArray().map((metric) => metric.name);
+    assert.ok(expected.includes('nodejs_gc_duration_seconds'), 'prom-client no longer has the GC histogram among its defaults: review process-metrics.ts');
+    const text = await (await fetch(`${app.url}/debug/metrics`)).text();
+    const served = new Set([...text.matchAll(/^# TYPE (\w+) /gm)].map(([, name]) => name));
+    assert.deepEqual(
+      expected.filter((name) => !served.has(name)),
+      ['nodejs_gc_duration_seconds'],
+    );
+    assert.ok(served.has('process_cpu_user_seconds_total') && served.has('nodejs_heap_size_used_bytes') && served.has('nodejs_eventloop_lag_p99_seconds'));
   });
 });
