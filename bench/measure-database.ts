@@ -132,7 +132,8 @@ export async function measureDatabase(kind: DatabaseKind, options: BenchOptions)
   let service: Service | undefined;
   try {
     progress(`${kind}: starting the service${database ? ` on database ${database.name}` : ''}`);
-    service = await Service.launch({ dataDir, databaseUrl: database?.url, nodeArgs: options.serviceNodeArgs });
+    const outputFile = options.serviceOutput === undefined ? undefined : `${options.serviceOutput}.${kind}`;
+    service = await Service.launch({ dataDir, databaseUrl: database?.url, nodeArgs: options.serviceNodeArgs, outputFile });
     const atReady = service.memory();
     await new Promise((settled) => setTimeout(settled, IDLE_AFTER_READY_MS));
     const idle = service.memory();

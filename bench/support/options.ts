@@ -13,6 +13,8 @@ export interface BenchOptions {
   /** Row numbers to run (all when --only is not given). */
   rows: number[];
   serviceNodeArgs: string[];
+  /** Where the service's stdout and stderr go (one file per table, `<path>.<database>`); unset: kept only for error messages. */
+  serviceOutput?: string;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -23,7 +25,8 @@ export const USAGE = `npm run bench -- [options]
   --warmup N                 warm-up seconds per row (default 3)
   --orgs N                   orgs created for the random-org and write rows (default 10000)
   --only ROW[,ROW…]          run only these rows (numbers or names; repeatable)
-  --service-node-args "..."  node options for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/x"`;
+  --service-node-args "..."  node options for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/x"
+  --service-output PATH      write the service's output (e.g. with --service-node-args --trace-gc) to PATH.sqlite / PATH.mysql`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -36,6 +39,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       orgs: { type: 'string', default: '10000' },
       only: { type: 'string', multiple: true },
       'service-node-args': { type: 'string', default: '' },
+      'service-output': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -52,6 +56,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     orgs: positive(values.orgs, '--orgs'),
     rows: values.only ? [...new Set(values.only.flatMap((spec) => spec.split(',')).map(rowNumberOf))].sort((a, b) => a - b) : ROWS.map((row) => row.number),
     serviceNodeArgs: values['service-node-args'].split(/\s+/).filter(Boolean),
+    serviceOutput: values['service-output'],
   };
 }
 

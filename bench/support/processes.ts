@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,7 +13,7 @@ export class NodeProcess {
   readonly child: ChildProcess;
   private output = '';
 
-  constructor(script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []) {
+  constructor(script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = [], outputFile?: string) {
     this.child = spawn(process.execPath, [...nodeArgs, script, ...args], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
@@ -21,6 +22,11 @@ export class NodeProcess {
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-8000));
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
+    if (outputFile !== undefined) {
+      const file = createWriteStream(outputFile);
+      this.child.stdout?.pipe(file);
+      this.child.stderr?.pipe(file);
+    }
   }
 
   get pid(): number {

@@ -7,6 +7,8 @@ export interface ServiceLaunch {
   databaseUrl?: string;
   /** Extra node options, e.g. --cpu-prof --cpu-prof-dir=/tmp/x. */
   nodeArgs: string[];
+  /** A file that receives the service's stdout and stderr. */
+  outputFile?: string;
 }
 
 /** The service as `npm start` runs it, in its own process, on a free port. */
@@ -27,7 +29,7 @@ export class Service {
     // the rate limit stays on, so its cost is in every figure, but far above what one wrk token sends
     env.RATE_LIMIT_PER_SECOND = '10000000';
     const started = performance.now();
-    const child = new NodeProcess(start.script, [], env, [...start.nodeArgs, ...launch.nodeArgs]);
+    const child = new NodeProcess(start.script, [], env, [...start.nodeArgs, ...launch.nodeArgs], launch.outputFile);
     const baseUrl = `http://127.0.0.1:${port}`;
     const deadline = started + 60_000;
     while (performance.now() < deadline) {
