@@ -10,7 +10,7 @@ type DefaultMetric = (registry: Registry, config: { eventLoopMonitoringPrecision
  * read load, and queues them for the observer; they outlive young collections and die in the old
  * generation. With allocation-site pretenuring off (see package.json's start), they were a third of
  * what the old generation took in during reads, and the full collections it causes are what held up
- * the read p99 (README, "Latency and garbage collection"). Required one by one since prom-client
+ * the read p99 (README: "Health and metrics", and the start command under "Quick start"). Required one by one since prom-client
  * offers no way to leave one out; the metrics e2e suite checks that each is still served.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
