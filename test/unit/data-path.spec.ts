@@ -138,6 +138,33 @@ describe('the embedded database', () => {
     }
   });
 
+  it('a keyed read with a decoder answers with the decoded row, the same value while it is kept, a new one after another connection commits', async () => {
+    const decodes: unknown[] = [];
+    const decoding = new KeyedRead(
+      (keys) => `SELECT k AS ${ROW_KEY}, v FROM t WHERE k IN (${keys})`,
+      (row) => {
+        decodes.push(row.v);
+        return Object.freeze({ value: Number(row.v) * 10 });
+      },
+    );
+    try {
+      writeThroughAnotherConnection(8);
+      const first = await db.readByKey(decoding, [], 'a');
+      assert.deepEqual(first, { value: 80 });
+      assert.equal(await db.readByKey(decoding, [], 'a'), first, 'the kept answer is the value decoded before');
+      assert.deepEqual(decodes, [8], 'decoded once while kept');
+      writeThroughAnotherConnection(9);
+      assert.deepEqual(await db.readByKey(decoding, [], 'a'), { value: 90 });
+      assert.deepEqual(decodes, [8, 9]);
+      assert.equal(await db.readByKey(decoding, [], 'nobody'), undefined, 'no row: nothing to decode');
+      assert.deepEqual(decodes, [8, 9]);
+      const inUnit = await db.transaction((tx) => tx.readByKey(decoding, [], 'a'));
+      assert.deepEqual(inUnit, { value: 90 }, 'a unit of work reads the decoded row too');
+    } finally {
+      writeThroughAnotherConnection(2);
+    }
+  });
+
   it('reads asked for in one turn are answered together, and one asked after a commit of another connection, in the same turn, sees it', async () => {
     const before = db.read('SELECT v FROM t WHERE k = ?', ['a']);
     writeThroughAnotherConnection(4);

@@ -17,7 +17,7 @@ describe('rows kept for a generation of the committed state', () => {
     assert.equal(cache.lookup(byKey, ['s'], 'a'), undefined, 'right after a change nothing is offered');
     await settled();
     const kept = cache.lookup(byKey, ['s'], 'a');
-    assert.deepEqual([kept?.row, kept?.generation], [{ [ROW_KEY]: 'a' }, 7]);
+    assert.deepEqual([kept?.value, kept?.generation], [{ [ROW_KEY]: 'a' }, 7]);
     assert.equal(cache.lookup(byKey, ['t'], 'a'), undefined, 'another scope');
     assert.equal(cache.lookup(otherRead, ['s'], 'a'), undefined, 'another read');
   });
@@ -55,7 +55,7 @@ describe('rows kept for a generation of the committed state', () => {
     cache.keep(byKey, ['t', 'u'], 'd', { [ROW_KEY]: 'd' }, 1);
     await settled();
     assert.equal(cache.lookup(byKey, ['s'], 'b'), undefined, 'b was the oldest');
-    assert.deepEqual(cache.lookup(byKey, ['s'], 'a')?.row, { [ROW_KEY]: 'a2' });
+    assert.deepEqual(cache.lookup(byKey, ['s'], 'a')?.value, { [ROW_KEY]: 'a2' });
     assert.ok(cache.lookup(otherRead, ['s'], 'c'));
     assert.ok(cache.lookup(byKey, ['t', 'u'], 'd'));
     assert.equal(cache.lookup(byKey, ['t'], 'd'), undefined, 'a scope is matched whole');

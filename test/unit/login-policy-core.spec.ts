@@ -78,7 +78,7 @@ describe('the login-policy core (LoginPolicyService on in-memory fakes)', () => 
         ],
       );
       assert.deepEqual((await service.getPolicy(org)).factors, { second: [OTP, U2F], multi: [] });
-      assert.deepEqual((await service.listFactors(INSTANCE, 'multi')).types, [PASSKEY], 'the default keeps its passkeys');
+      assert.deepEqual((await service.factorLists(INSTANCE)).factors.multi, [PASSKEY], 'the default keeps its passkeys');
     });
 
     it('removing a factor the default does not have answers 404 Org-3M9od and copies nothing (remove before copy)', async () => {
@@ -109,8 +109,8 @@ describe('the login-policy core (LoginPolicyService on in-memory fakes)', () => 
 
       await service.addFactor(INSTANCE, 'second', OTP_SMS, CREATOR);
 
-      assert.deepEqual((await service.listFactors(org, 'second')).types, [OTP, U2F, OTP_EMAIL]);
-      assert.deepEqual((await service.listFactors(INSTANCE, 'second')).types, [OTP, U2F, OTP_SMS]);
+      assert.deepEqual((await service.factorLists(org)).factors.second, [OTP, U2F, OTP_EMAIL]);
+      assert.deepEqual((await service.factorLists(INSTANCE)).factors.second, [OTP, U2F, OTP_SMS]);
     });
   });
 
@@ -236,7 +236,7 @@ describe('the login-policy core (LoginPolicyService on in-memory fakes)', () => 
       assert.equal(policy.isDefault, true);
       assert.deepEqual(policy.factors, { second: [OTP, U2F], multi: [PASSKEY] });
       await service.addFactor(INSTANCE, 'second', OTP_SMS, CREATOR);
-      assert.deepEqual((await service.listFactors(org, 'second')).types, [OTP, U2F, OTP_SMS], 'later changes of the default reach the org again');
+      assert.deepEqual((await service.factorLists(org)).factors.second, [OTP, U2F, OTP_SMS], 'later changes of the default reach the org again');
     });
 
     it('on an org without its own policy answers 404 Org-GHB37 and appends nothing', async () => {
@@ -257,7 +257,7 @@ describe('the login-policy core (LoginPolicyService on in-memory fakes)', () => 
     for (const owner of [org, unknown]) {
       await assertRefused(service.addFactor(owner, 'second', OTP_EMAIL, CREATOR), ErrorKind.NotFound, 404, 'Org-n0tFd', 'Organisation not found');
       await assertRefused(service.getPolicy(owner), ErrorKind.NotFound, 404, 'Org-n0tFd', 'Organisation not found');
-      await assertRefused(service.listFactors(owner, 'multi'), ErrorKind.NotFound, 404, 'Org-n0tFd', 'Organisation not found');
+      await assertRefused(service.factorLists(owner), ErrorKind.NotFound, 404, 'Org-n0tFd', 'Organisation not found');
     }
     assert.equal(policies.policies.has('org-1'), false);
   });

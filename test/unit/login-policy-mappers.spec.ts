@@ -67,11 +67,11 @@ describe('the login-policy mappers', () => {
     });
 
     it('factor lists: enum names in the order given, list details with uint64 strings, an empty result present', () => {
-      assert.deepEqual(toSecondFactorList({ types: [3, 1, 4], sequence: 9, changeDate: CHANGED }), {
+      assert.deepEqual(toSecondFactorList({ factors: { second: [3, 1, 4], multi: [1] }, sequence: 9, changeDate: CHANGED }), {
         details: { totalResult: '3', processedSequence: '9', viewTimestamp: '2026-12-02T09:30:00.456Z' },
         result: ['SECOND_FACTOR_TYPE_OTP_EMAIL', 'SECOND_FACTOR_TYPE_OTP', 'SECOND_FACTOR_TYPE_OTP_SMS'],
       });
-      assert.deepEqual(toMultiFactorList({ types: [], sequence: 2, changeDate: CHANGED }), {
+      assert.deepEqual(toMultiFactorList({ factors: { second: [1], multi: [] }, sequence: 2, changeDate: CHANGED }), {
         details: { totalResult: '0', processedSequence: '2', viewTimestamp: '2026-12-02T09:30:00.456Z' },
         result: [],
       });

@@ -1,24 +1,24 @@
 import { KeyedRead } from './keyed-read.js';
-import { SqlParam, SqlRow } from './sql.js';
+import { SqlParam } from './sql.js';
 
 /** After the state changed, how long the cache stays unused by default (writes tend to come in bursts). */
 const QUIET_MS = 100;
 /** Rows kept by default. */
 export const KEPT_ROWS = 20_000;
 
-/** Where a kept row was found: the row, and the generation it is the answer at. */
-export interface KeptRow {
-  readonly row: SqlRow;
+/** Where a kept answer was found: what the read's row decoded to, and the generation it is the answer at. */
+export interface KeptAnswer<T = unknown> {
+  readonly value: T;
   readonly generation: number;
 }
 
-/** A kept row, and where it is filed (so the oldest can leave). */
-interface Entry extends KeptRow {
+/** A kept answer, and where it is filed (so the oldest can leave). */
+interface Entry extends KeptAnswer {
   readonly shelf: Map<string, Entry>;
   readonly key: string;
 }
 
-/** The rows of one read: per scope parameter a level down, the rows by key at the bottom. */
+/** The answers of one read: per scope parameter a level down, the answers by key at the bottom. */
 interface Level {
   readonly below: Map<SqlParam, Level>;
   readonly rows: Map<string, Entry>;
@@ -27,9 +27,9 @@ interface Level {
 const newLevel = (): Level => ({ below: new Map(), rows: new Map() });
 
 /**
- * Rows of keyed reads, kept for one generation of the database's committed state: a row read at
- * generation G is the answer for as long as the state is at G, and everything kept goes when a
- * newer generation shows up. The cache says nothing about whether the state is still at G: the
+ * Answers of keyed reads (what their rows decoded to), kept for one generation of the database's
+ * committed state: a row read at generation G is the answer for as long as the state is at G, and
+ * everything kept goes when a newer generation shows up. The cache says nothing about whether the state is still at G: the
  * caller asks the database (GenerationCheck on MySQL, the wal-index header on SQLite) before it
  * uses a kept row. Where that check costs a round trip, nothing is offered while the state keeps
  * changing (a newer generation less than `quietMs` ago), since a check would only find the rows
@@ -42,7 +42,7 @@ export class KeyedReadCache {
   private generation = -1;
   private quiet = false;
   private quietTimer?: NodeJS.Timeout;
-  private readonly reads = new Map<KeyedRead, Level>();
+  private readonly reads = new Map<KeyedRead<unknown>, Level>();
   /** Every kept row, oldest first. */
   private readonly order = new Set<Entry>();
 
@@ -51,15 +51,15 @@ export class KeyedReadCache {
     private readonly quietMs = QUIET_MS,
   ) {}
 
-  lookup(read: KeyedRead, scope: readonly SqlParam[], key: string): KeptRow | undefined {
+  lookup<T>(read: KeyedRead<T>, scope: readonly SqlParam[], key: string): KeptAnswer<T> | undefined {
     if (this.quiet || this.order.size === 0) return undefined;
     let level = this.reads.get(read);
     for (let i = 0; level !== undefined && i < scope.length; i++) level = level.below.get(scope[i]);
-    return level?.rows.get(key);
+    return level?.rows.get(key) as KeptAnswer<T> | undefined;
   }
 
-  /** Keeps `row`, read when the state was at `generation` (an older one than the cache's is not kept). */
-  keep(read: KeyedRead, scope: readonly SqlParam[], key: string, row: SqlRow, generation: number): void {
+  /** Keeps `value`, decoded from a row read when the state was at `generation` (an older one than the cache's is not kept). */
+  keep<T>(read: KeyedRead<T>, scope: readonly SqlParam[], key: string, value: T, generation: number): void {
     this.advance(generation);
     if (generation !== this.generation) return;
     const shelf = this.shelfOf(read, scope);
@@ -70,7 +70,7 @@ export class KeyedReadCache {
       this.order.delete(oldest);
       oldest.shelf.delete(oldest.key);
     }
-    const entry: Entry = { row, generation, shelf, key };
+    const entry: Entry = { value, generation, shelf, key };
     shelf.set(key, entry);
     this.order.add(entry);
   }
@@ -92,7 +92,7 @@ export class KeyedReadCache {
     }
   }
 
-  private shelfOf(read: KeyedRead, scope: readonly SqlParam[]): Map<string, Entry> {
+  private shelfOf(read: KeyedRead<unknown>, scope: readonly SqlParam[]): Map<string, Entry> {
     let level: Level | undefined = this.reads.get(read);
     if (level === undefined) this.reads.set(read, (level = newLevel()));
     for (const param of scope) {

@@ -11,11 +11,18 @@ export const ROW_KEY = 'row_key';
  * answer many keys: `build` gets the placeholder list of the keys (`?, ?, ?`) and returns the
  * statement, whose parameters are the scope's, then the keys, and whose rows carry their key in
  * column `row_key`. A database may then answer concurrent reads of one scope together.
+ *
+ * A read answers with what its row decodes to (`decode`, the row itself by default). A database
+ * that keeps answers (KeyedReadCache) keeps the decoded value, so a read of a kept answer reaches
+ * what its caller uses without decoding or looking anything up again.
  */
-export class KeyedRead {
+export class KeyedRead<T = SqlRow> {
   private readonly statements = new Map<number, string>();
 
-  constructor(private readonly build: (keyPlaceholders: string) => string) {}
+  constructor(
+    private readonly build: (keyPlaceholders: string) => string,
+    readonly decode: (row: SqlRow) => T = (row) => row as T,
+  ) {}
 
   /**
    * The statement for `keyCount` keys, rounded up to a power of two (so few statements are ever
@@ -35,4 +42,9 @@ export class KeyedRead {
 /** The row of `rows` that answers `key` (compared exactly, whatever the column's collation). */
 export function rowForKey(rows: readonly SqlRow[], key: string): SqlRow | undefined {
   return rows.find((row) => String(row[ROW_KEY]) === key);
+}
+
+/** What a read's row decodes to; undefined without a row. */
+export function decoded<T>(read: KeyedRead<T>, row: SqlRow | undefined): T | undefined {
+  return row === undefined ? undefined : read.decode(row);
 }

@@ -70,22 +70,24 @@ export class MysqlDatabase extends SqlDatabase {
     this.numbered = galera ? unnumberedStatements : mysqlNumberedStatements;
   }
 
-  override readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
+  override readByKey<T>(read: KeyedRead<T>, scope: readonly SqlParam[], key: string): Promise<T | undefined> {
     const kept = this.kept.lookup(read, scope, key);
     if (kept === undefined) return this.readAndKeep(read, scope, key);
     // the read path: one promise chained on the shared check (no async function)
     return this.generations.latest().then((generation) => {
-      if (generation === kept.generation) return kept.row;
+      if (generation === kept.generation) return kept.value;
       if (generation !== undefined) this.kept.advance(generation);
       return this.readAndKeep(read, scope, key);
     });
   }
 
-  private async readAndKeep(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
+  private async readAndKeep<T>(read: KeyedRead<T>, scope: readonly SqlParam[], key: string): Promise<T | undefined> {
     const row = await this.coalescer.read(read, scope, key);
-    const readAt = Number(row?.read_at);
-    if (row !== undefined && Number.isSafeInteger(readAt)) this.kept.keep(read, scope, key, row, readAt);
-    return row;
+    if (row === undefined) return undefined;
+    const value = read.decode(row);
+    const readAt = Number(row.read_at);
+    if (Number.isSafeInteger(readAt)) this.kept.keep(read, scope, key, value, readAt);
+    return value;
   }
 
   /** The generation of the committed state, or undefined while it cannot be trusted. */

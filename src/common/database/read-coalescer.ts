@@ -8,7 +8,7 @@ interface Waiter {
 
 /** The reads of one keyed read in one scope: the statements in flight and the keys waiting for the next one. */
 interface Group {
-  readonly read: KeyedRead;
+  readonly read: KeyedRead<unknown>;
   readonly scopeKey: string;
   readonly scope: readonly SqlParam[];
   inFlight: number;
@@ -25,14 +25,15 @@ interface Group {
  * statement for many reads; when idle, a read is one statement as before.
  */
 export class ReadCoalescer {
-  private readonly groups = new Map<KeyedRead, Map<string, Group>>();
+  private readonly groups = new Map<KeyedRead<unknown>, Map<string, Group>>();
 
   constructor(
     private readonly run: (sql: string, params: readonly SqlParam[]) => Promise<SqlRow[]>,
     private readonly maxInFlight: number,
   ) {}
 
-  read(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
+  /** The row that answers `key` (not decoded: its caller decodes it). */
+  read(read: KeyedRead<unknown>, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
     const group = this.group(read, scope);
     return new Promise((resolve, reject) => {
       const waiters = group.waiting.get(key);
@@ -42,7 +43,7 @@ export class ReadCoalescer {
     });
   }
 
-  private group(read: KeyedRead, scope: readonly SqlParam[]): Group {
+  private group(read: KeyedRead<unknown>, scope: readonly SqlParam[]): Group {
     let byScope = this.groups.get(read);
     if (!byScope) this.groups.set(read, (byScope = new Map()));
     const scopeKey = scope.length === 1 ? String(scope[0]) : JSON.stringify(scope);

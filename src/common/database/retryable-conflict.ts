@@ -9,8 +9,21 @@ const CONFLICT_CODES = new Set([
   'SQLITE_BUSY_SNAPSHOT',
 ]);
 
-export function isRetryableConflict(error: unknown): boolean {
+/** Codes of a write that hit a key another row holds (the message names the key). */
+const DUPLICATE_KEY_CODES = new Set(['ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE']);
+
+function codeOf(error: unknown): unknown {
   const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
-  const code = candidate?.driverError?.code ?? candidate?.code;
+  return candidate?.driverError?.code ?? candidate?.code;
+}
+
+export function isRetryableConflict(error: unknown): boolean {
+  const code = codeOf(error);
   return typeof code === 'string' && CONFLICT_CODES.has(code);
+}
+
+/** Whether the conflict is a write onto a key another row holds (rather than a lock or a lost certification). */
+export function isDuplicateKey(error: unknown): boolean {
+  const code = codeOf(error);
+  return typeof code === 'string' && DUPLICATE_KEY_CODES.has(code);
 }

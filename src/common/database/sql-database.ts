@@ -1,8 +1,8 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorKind } from '../errors/error-kind.js';
-import { KeyedRead, rowForKey } from './keyed-read.js';
-import { isRetryableConflict } from './retryable-conflict.js';
+import { KeyedRead, decoded, rowForKey } from './keyed-read.js';
+import { isDuplicateKey, isRetryableConflict } from './retryable-conflict.js';
 import { SqlDialect, SqlParam, SqlRow, SqlWriteResult } from './sql.js';
 import { SqlTransaction } from './sql-transaction.js';
 
@@ -44,12 +44,12 @@ export abstract class SqlDatabase implements OnApplicationShutdown {
   abstract read<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
 
   /**
-   * The row that answers `key` (parameters: the scope's, then the key), read like `read`. A
-   * database may answer concurrent reads of one scope with one statement (MySQL does), never with
-   * a result older than the moment the read was asked for.
+   * What the row that answers `key` decodes to (parameters: the scope's, then the key), read like
+   * `read`; undefined without a row. A database may answer concurrent reads of one scope with one
+   * statement (MySQL does), and keep answers, never one older than the moment the read was asked for.
    */
-  readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
-    return this.read(read.statement(1).sql, [...scope, key]).then((rows) => rowForKey(rows, key));
+  readByKey<T>(read: KeyedRead<T>, scope: readonly SqlParam[], key: string): Promise<T | undefined> {
+    return this.read(read.statement(1).sql, [...scope, key]).then((rows) => decoded(read, rowForKey(rows, key)));
   }
 
   /** Asks the database for an answer (`SELECT 1`), past any cache: for the readiness check. */
@@ -82,13 +82,21 @@ export abstract class SqlDatabase implements OnApplicationShutdown {
   protected abstract attemptLocking<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
 
   private async retried<T>(attempt: () => Promise<T>): Promise<T> {
+    // the duplicate keys the attempts hit: racing writers move the keys on; one and the same key on every attempt is no race
+    const duplicates = new Set<string>();
     for (let attempts = 1; ; attempts++) {
       try {
         return await attempt();
       } catch (error) {
         if (!isRetryableConflict(error)) throw error;
+        duplicates.add(isDuplicateKey(error) ? (error as Error).message : '');
         if (attempts >= MAX_ATTEMPTS) {
-          this.logger.warn(`a unit of work met a concurrent write ${attempts} times in a row; answered as unavailable (last: ${(error as Error).message})`);
+          if (duplicates.size === 1 && !duplicates.has('')) {
+            this.logger.error(
+              `a unit of work hit the same duplicate key on all ${attempts} attempts, which no concurrent writer explains: ` +
+                `the stored state it reads disagrees with the keys it writes; answered as unavailable (${(error as Error).message})`,
+            );
+          } else this.logger.warn(`a unit of work met a concurrent write ${attempts} times in a row; answered as unavailable (last: ${(error as Error).message})`);
           throw new WriteContention(attempts);
         }
         this.logger.debug(`write conflict (attempt ${attempts}), running the unit again`);

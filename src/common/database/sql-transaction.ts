@@ -1,4 +1,4 @@
-import { KeyedRead, rowForKey } from './keyed-read.js';
+import { KeyedRead, decoded, rowForKey } from './keyed-read.js';
 import { NumberedWrite } from './numbered-writes.js';
 import { SqlParam, SqlRow, SqlStatement } from './sql.js';
 
@@ -13,8 +13,8 @@ import { SqlParam, SqlRow, SqlStatement } from './sql.js';
  */
 export interface SqlTransaction {
   read<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
-  /** The row of a keyed read (the database may answer it together with other units' reads of the same kind). */
-  readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined>;
+  /** What the row of a keyed read decodes to (the database may answer it together with other units' reads of the same kind). */
+  readByKey<T>(read: KeyedRead<T>, scope: readonly SqlParam[], key: string): Promise<T | undefined>;
   write(sql: string, params?: readonly SqlParam[]): void;
   /** Rows that take the counter's next numbers at commit, after the unit's other writes. */
   writeNumbered(write: NumberedWrite): void;
@@ -26,8 +26,8 @@ export interface UnitWrites {
   numbered: NumberedWrite[];
 }
 
-/** How a transaction's keyed reads are answered. */
-export type KeyedReader = (read: KeyedRead, scope: readonly SqlParam[], key: string) => Promise<SqlRow | undefined>;
+/** How a transaction's keyed reads are answered: the row, which the transaction decodes. */
+export type KeyedReader = (read: KeyedRead<unknown>, scope: readonly SqlParam[], key: string) => Promise<SqlRow | undefined>;
 
 /** Collects a unit's writes while its reads go straight to the database. */
 export class BufferedTransaction implements SqlTransaction {
@@ -44,9 +44,9 @@ export class BufferedTransaction implements SqlTransaction {
     return this.readNow(sql, params) as Promise<T[]>;
   }
 
-  readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
+  readByKey<T>(read: KeyedRead<T>, scope: readonly SqlParam[], key: string): Promise<T | undefined> {
     this.assertNoWritesYet();
-    return this.readKeyed(read, scope, key);
+    return this.readKeyed(read, scope, key).then((row) => decoded(read, row));
   }
 
   write(sql: string, params: readonly SqlParam[] = []): void {

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { KeyedRead, rowForKey } from './keyed-read.js';
+import { KeyedRead, decoded, rowForKey } from './keyed-read.js';
 import { KeyedReadCache } from './keyed-read-cache.js';
 import { Counter, NumberedWrite, sqliteCounterStatements, sqliteNumberedInserts } from './numbered-writes.js';
 import { SqlParam, SqlRow, SqlWriteResult } from './sql.js';
@@ -22,10 +22,11 @@ interface PendingRead {
 }
 
 interface PendingKeyedRead {
-  read: KeyedRead;
+  read: KeyedRead<unknown>;
   scope: readonly SqlParam[];
   key: string;
-  resolve: (row: SqlRow | undefined) => void;
+  /** With what the row decodes to (undefined without a row). */
+  resolve: (answer: unknown) => void;
   reject: (error: unknown) => void;
 }
 
@@ -101,11 +102,11 @@ export class SqliteDatabase extends SqlDatabase {
     });
   }
 
-  override readByKey(read: KeyedRead, scope: readonly SqlParam[], key: string): Promise<SqlRow | undefined> {
+  override readByKey<T>(read: KeyedRead<T>, scope: readonly SqlParam[], key: string): Promise<T | undefined> {
     if (!this.changes) return super.readByKey(read, scope, key);
     return new Promise((resolve, reject) => {
       this.scheduleAnswers();
-      this.pendingKeyedReads.push({ read, scope, key, resolve, reject });
+      this.pendingKeyedReads.push({ read, scope, key, resolve: resolve as (answer: unknown) => void, reject });
     });
   }
 
@@ -147,7 +148,7 @@ export class SqliteDatabase extends SqlDatabase {
     }
     for (const read of keyedReads) {
       try {
-        read.resolve(cached ? this.keptRow(read) : this.keyedQuery(read));
+        read.resolve(cached ? this.keptAnswer(read) : decoded(read.read, this.keyedQuery(read)));
       } catch (error) {
         read.reject(error);
       }
@@ -163,12 +164,14 @@ export class SqliteDatabase extends SqlDatabase {
     this.resultsValidFor = Buffer.from(header);
   }
 
-  private keptRow(read: PendingKeyedRead): SqlRow | undefined {
+  private keptAnswer(read: PendingKeyedRead): unknown {
     const kept = this.kept.lookup(read.read, read.scope, read.key);
-    if (kept !== undefined) return kept.row;
+    if (kept !== undefined) return kept.value;
     const row = this.keyedQuery(read);
-    if (row !== undefined) this.kept.keep(read.read, read.scope, read.key, row, this.headerChanges);
-    return row;
+    if (row === undefined) return undefined;
+    const value = read.read.decode(row);
+    this.kept.keep(read.read, read.scope, read.key, value, this.headerChanges);
+    return value;
   }
 
   private keyedQuery({ read, scope, key }: PendingKeyedRead): SqlRow | undefined {

@@ -14,6 +14,7 @@ import { answerHttpError } from '../errors/error.filter.js';
 import { bodyObject, declaresRules } from '../validation/request-body.js';
 import { RequestValidationPipe } from '../validation/request-validation.pipe.js';
 import { ValidatedBodyMemo } from '../validation/validated-body-memo.js';
+import { jsonTextOf } from '../memo/read-memo.js';
 import { controllerHandlers } from './controller-handlers.js';
 import { HeaderValue, rawHeader } from './raw-header.js';
 import { OperationSeries, RequestMetrics } from '../metrics/request-metrics.js';
@@ -102,7 +103,6 @@ export class DirectRoutes {
   readonly logger = new Logger('DirectRoutes');
   private readonly routes = new Map<string, ServedRoute>();
   private readonly parameterised: ParameterisedRoute[] = [];
-  private readonly serialized = new WeakMap<object, string>();
   private readonly validatedBodies = new ValidatedBodyMemo();
   private access?: AccessPolicy;
 
@@ -275,15 +275,9 @@ export class DirectRoutes {
     return this.immediateArgument(arg, admitted, exchange);
   }
 
-  /**
-   * The JSON text of a handler's result. A shared, frozen result (the read path's memos, see
-   * read-memo.ts) is serialized once: its text is kept beside it.
-   */
+  /** The JSON text of a handler's result: a shared answer of the read path carries its own (read-memo.ts). */
   private json(result: unknown): string {
-    if (result === null || typeof result !== 'object' || !Object.isFrozen(result)) return JSON.stringify(result);
-    let json = this.serialized.get(result);
-    if (json === undefined) this.serialized.set(result, (json = JSON.stringify(result)));
-    return json;
+    return jsonTextOf(result) ?? JSON.stringify(result);
   }
 }
 

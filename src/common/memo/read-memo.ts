@@ -28,14 +28,27 @@ export function memoByText<T>(capacity: number, compute: (key: string) => T): (k
   };
 }
 
-/** `compute(source)` once per source object (held weakly: it goes when the source goes). */
-export function memoByObject<S extends object, T>(compute: (source: S) => T): (source: S) => T {
+/** Where a shared answer keeps its JSON text (a non-enumerable property: not part of the answer, not serialized). */
+const JSON_TEXT = Symbol('json text');
+
+/** The JSON text of an answer made by `memoByObject`; undefined for any other value. */
+export function jsonTextOf(value: unknown): string | undefined {
+  return value !== null && typeof value === 'object' ? (value as { [JSON_TEXT]?: string })[JSON_TEXT] : undefined;
+}
+
+/**
+ * `compute(source)` once per source object (held weakly: it goes when the source goes): an
+ * answer of the read path (a wire message). It carries its JSON text, made with it, so the REST
+ * door sends it without serializing or looking anything up again (see jsonTextOf).
+ */
+export function memoByObject<S extends object, T extends object>(compute: (source: S) => T): (source: S) => T {
   const values = new WeakMap<S, T>();
   return (source) => {
     let value = values.get(source);
     if (value === undefined) {
-      value = deepFreeze(compute(source));
-      values.set(source, value);
+      value = compute(source);
+      Object.defineProperty(value, JSON_TEXT, { value: JSON.stringify(value) });
+      values.set(source, deepFreeze(value));
     }
     return value;
   };

@@ -21,7 +21,7 @@ export function traceDatabase(db: SqlDatabase, tracing: Tracing): void {
   const lockingTransaction = db.lockingTransaction.bind(db);
   Object.assign(db, {
     read: (sql: string, params?: readonly SqlParam[]) => tracing.database('db.read', { 'db.system': system, 'db.query.text': statementSummary(sql) }, () => read(sql, params)),
-    readByKey: (keyed: KeyedRead, scope: readonly SqlParam[], key: string) =>
+    readByKey: <T>(keyed: KeyedRead<T>, scope: readonly SqlParam[], key: string) =>
       tracing.database('db.keyed_read', { 'db.system': system, 'db.query.text': statementSummary(keyed.statement(1).sql) }, () => readByKey(keyed, scope, key)),
     execute: (sql: string, params?: readonly SqlParam[]) => tracing.database('db.execute', { 'db.system': system, 'db.query.text': statementSummary(sql) }, () => execute(sql, params)),
     transaction: <T>(work: (tx: SqlTransaction) => Promise<T>, options?: UnitOptions) => tracing.database('db.transaction', { 'db.system': system }, () => transaction(work, options)),

@@ -82,7 +82,7 @@ export class InstancePolicyController {
   @Permission('iam.policy.read')
   @ApiOkResponse({ type: ListLoginPolicySecondFactorsResponse })
   listSecondFactors(@Input() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicySecondFactorsResponse> {
-    return this.policies.listFactors(this.instance.defaultPolicyOwner(), 'second').then(toSecondFactorList);
+    return this.policies.factorLists(this.instance.defaultPolicyOwner()).then(toSecondFactorList);
   }
 
   @Operation(ADMIN, 'AddSecondFactorToLoginPolicy', {
@@ -131,7 +131,7 @@ export class InstancePolicyController {
   @Permission('iam.policy.read')
   @ApiOkResponse({ type: ListLoginPolicyMultiFactorsResponse })
   listMultiFactors(@Input() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicyMultiFactorsResponse> {
-    return this.policies.listFactors(this.instance.defaultPolicyOwner(), 'multi').then(toMultiFactorList);
+    return this.policies.factorLists(this.instance.defaultPolicyOwner()).then(toMultiFactorList);
   }
 
   @Operation(ADMIN, 'AddMultiFactorToLoginPolicy', {

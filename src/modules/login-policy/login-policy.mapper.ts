@@ -7,7 +7,7 @@ import { LoginPolicySettingsRequest } from './dto/login-policy-settings.dto.js';
 import { GetLoginPolicyResponse, LoginPolicy } from './dto/login-policy.dto.js';
 import { LoginPolicySettings, SETTINGS, SettingKind, SettingSpec } from './login-policy-settings.js';
 import { ChangeDetails, FactorLists, LoginPolicyState } from './login-policy.model.js';
-import { FactorListView } from './login-policy.service.js';
+import { FactorsState } from './login-policy.repository.js';
 
 /** Pure mappers between the core's model and the wire (protobuf JSON mapping). */
 
@@ -32,18 +32,18 @@ export const policyVersion = (response: { policy?: { details?: ObjectDetails } }
 /** The version a factor list answers with: the sequence of the policy it was read from. */
 export const factorListVersion = (response: { details?: ListDetails }): string => String(response.details?.processedSequence ?? '0');
 
-/** A factor list response, once per view read (shared and frozen, see read-memo.ts). */
-export const toSecondFactorList = memoByObject((view: FactorListView) => factorList(view, SecondFactorType));
-export const toMultiFactorList = memoByObject((view: FactorListView) => factorList(view, MultiFactorType));
+/** A factor list response, once per state read (shared and frozen, see read-memo.ts). */
+export const toSecondFactorList = memoByObject((state: FactorsState) => factorList(state.factors.second, state, SecondFactorType));
+export const toMultiFactorList = memoByObject((state: FactorsState) => factorList(state.factors.multi, state, MultiFactorType));
 
-function factorList(view: FactorListView, protoEnum: ProtoEnum): FactorListResponse {
+function factorList(types: readonly number[], state: FactorsState, protoEnum: ProtoEnum): FactorListResponse {
   return {
     details: {
-      totalResult: uint64(view.types.length),
-      processedSequence: uint64(view.sequence),
-      viewTimestamp: timestamp(view.changeDate),
+      totalResult: uint64(types.length),
+      processedSequence: uint64(state.sequence),
+      viewTimestamp: timestamp(state.changeDate),
     },
-    result: view.types.map((type) => protoEnum.nameOf(type)),
+    result: types.map((type) => protoEnum.nameOf(type)),
   };
 }
 

@@ -14,25 +14,54 @@ import { PolicyOwner, aggregateOf } from './policy-level.js';
 
 const toColumn = (value: boolean | number | string): SqlParam => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
 
+/** Distinct packed rows whose decoded state the reads and the commands keep (a row's text decides its state entirely). */
+const DECODED_ROWS_KEPT = 10_000;
+const readPolicy = memoByText(DECODED_ROWS_KEPT, unpackPolicy);
+const readFactors = memoByText(DECODED_ROWS_KEPT, (packed): FactorsState => {
+  const { factors, sequence, changeDate } = unpackFactors(packed);
+  return { factors, sequence, changeDate };
+});
+
+/** What a read of the read path found: an org that is not active, or the policy (or part of it). */
+export type Found<T> = { orgActive: false } | { orgActive: true; policy: T };
+
+const ORG_NOT_ACTIVE: Found<never> = Object.freeze({ orgActive: false });
+
+/**
+ * An org read's row as its answer (kept by the database as it is, so shared and frozen): the
+ * decoded policy when the org is active.
+ */
+const foundIn =
+  <T>(unpack: (packed: string) => T) =>
+  (row: SqlRow): Found<T> =>
+    row.org_state === 'active' ? Object.freeze({ orgActive: true, policy: unpack(String(row.packed)) }) : ORG_NOT_ACTIVE;
+/** An org read without a row: the org does not exist. */
+const orNotActive = <T>(found: Found<T> | undefined): Found<T> => found ?? ORG_NOT_ACTIVE;
+
 // an org's effective policy (its own row, else the default) and whether the org is active, in one statement of three key lookups per org
-const effectiveOfOrg = (pack: (alias: string) => string) =>
+const effectiveOfOrg = <T>(pack: (alias: string) => string, unpack: (packed: string) => T) =>
   new KeyedRead(
     (orgIds) =>
       `SELECT o.id AS ${ROW_KEY}, o.state AS org_state, ${packedEither(pack, 'own', 'def')} AS packed FROM orgs o ` +
       'JOIN login_policies def ON def.instance_id = o.instance_id AND def.owner_id = ? ' +
       `LEFT JOIN login_policies own ON own.instance_id = o.instance_id AND own.owner_id = o.id WHERE o.instance_id = ? AND o.id IN (${orgIds})`,
+    foundIn(unpack),
   );
-const EFFECTIVE_POLICY_OF_ORG = effectiveOfOrg(packedPolicy);
-const EFFECTIVE_FACTORS_OF_ORG = effectiveOfOrg(packedFactors);
+const EFFECTIVE_POLICY_OF_ORG = effectiveOfOrg(packedPolicy, readPolicy);
+const EFFECTIVE_FACTORS_OF_ORG = effectiveOfOrg(packedFactors, readFactors);
 const DEFAULT_POLICY_FOR_ORG = new KeyedRead(
   (orgIds) =>
     `SELECT o.id AS ${ROW_KEY}, o.state AS org_state, ${packedPolicy('p')} AS packed FROM orgs o ` +
     `JOIN login_policies p ON p.instance_id = o.instance_id AND p.owner_id = ? WHERE o.instance_id = ? AND o.id IN (${orgIds})`,
+  foundIn(readPolicy),
 );
-const ownOf = (pack: (alias: string) => string) =>
-  new KeyedRead((ownerIds) => `SELECT p.owner_id AS ${ROW_KEY}, ${pack('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id IN (${ownerIds})`);
-const OWN_POLICY = ownOf(packedPolicy);
-const OWN_FACTORS = ownOf(packedFactors);
+const ownOf = <T>(pack: (alias: string) => string, unpack: (packed: string) => T) =>
+  new KeyedRead(
+    (ownerIds) => `SELECT p.owner_id AS ${ROW_KEY}, ${pack('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id IN (${ownerIds})`,
+    (row) => unpack(String(row.packed)),
+  );
+const OWN_POLICY = ownOf(packedPolicy, readPolicy);
+const OWN_FACTORS = ownOf(packedFactors, readFactors);
 // what a command on an org decides on, one row per org: whether it is active, its stream's sequence, its own policy and the default
 const ORG_COMMAND_STATE = new KeyedRead(
   (orgIds) =>
@@ -70,17 +99,6 @@ const deleteFactors = textPerCount(
   (count) => `DELETE FROM login_policy_factors WHERE instance_id = ? AND owner_id = ? AND kind = ? AND factor_type IN (${Array.from({ length: count }, () => '?').join(', ')})`,
 );
 
-/** Distinct packed rows whose decoded state the reads and the commands keep (a row's text decides its state entirely). */
-const DECODED_ROWS_KEPT = 10_000;
-const readPolicy = memoByText(DECODED_ROWS_KEPT, unpackPolicy);
-const readFactors = memoByText(DECODED_ROWS_KEPT, (packed): FactorsState => {
-  const { factors, sequence, changeDate } = unpackFactors(packed);
-  return { factors, sequence, changeDate };
-});
-
-/** What a read of the read path found: an org that is not active, or the policy (or part of it). */
-export type Found<T> = { orgActive: false } | { orgActive: true; policy: T };
-
 /** The factor lists of a policy and the state they were read at. */
 export interface FactorsState {
   factors: FactorLists;
@@ -110,32 +128,30 @@ export class LoginPolicyRepository {
 
   /** An org's policy (its own, else the default), and in the same read whether the org is active. */
   effectiveForOrg(owner: PolicyOwner): Promise<Found<LoginPolicyState>> {
-    return this.forOrg(EFFECTIVE_POLICY_OF_ORG, owner).then(foundPolicy);
+    return this.forOrg(EFFECTIVE_POLICY_OF_ORG, owner).then(orNotActive);
   }
 
   /** The factor lists an org follows, like `effectiveForOrg` but reading only what a list needs. */
   effectiveFactorsForOrg(owner: PolicyOwner): Promise<Found<FactorsState>> {
-    return this.forOrg(EFFECTIVE_FACTORS_OF_ORG, owner).then(foundFactors);
+    return this.forOrg(EFFECTIVE_FACTORS_OF_ORG, owner).then(orNotActive);
   }
 
   /** The instance default, asked for on behalf of an org (which must be active). */
   defaultForOrg(owner: PolicyOwner): Promise<Found<LoginPolicyState>> {
-    return this.forOrg(DEFAULT_POLICY_FOR_ORG, owner).then(foundPolicy);
+    return this.forOrg(DEFAULT_POLICY_FOR_ORG, owner).then(orNotActive);
   }
 
   /** The owner's own policy (the instance default when the owner is the instance). */
-  async own(owner: PolicyOwner): Promise<LoginPolicyState | undefined> {
-    const row = await this.db.readByKey(OWN_POLICY, [owner.instanceId], owner.ownerId);
-    return row ? readPolicy(String(row.packed)) : undefined;
+  own(owner: PolicyOwner): Promise<LoginPolicyState | undefined> {
+    return this.db.readByKey(OWN_POLICY, [owner.instanceId], owner.ownerId);
   }
 
-  async ownFactors(owner: PolicyOwner): Promise<FactorsState | undefined> {
-    const row = await this.db.readByKey(OWN_FACTORS, [owner.instanceId], owner.ownerId);
-    return row ? readFactors(String(row.packed)) : undefined;
+  ownFactors(owner: PolicyOwner): Promise<FactorsState | undefined> {
+    return this.db.readByKey(OWN_FACTORS, [owner.instanceId], owner.ownerId);
   }
 
-  /** The row of an org-keyed read (parameters: the default's owner, the instance, the org). */
-  private forOrg(read: KeyedRead, owner: PolicyOwner): Promise<SqlRow | undefined> {
+  /** The answer of an org-keyed read, undefined when the org does not exist (parameters: the default's owner, the instance, the org). */
+  private forOrg<T>(read: KeyedRead<Found<T>>, owner: PolicyOwner): Promise<Found<T> | undefined> {
     return this.db.readByKey(read, [owner.instanceId, owner.instanceId], owner.ownerId);
   }
 
@@ -207,14 +223,6 @@ export class LoginPolicyRepository {
     tx.write('DELETE FROM login_policies WHERE instance_id = ? AND owner_id = ?', [owner.instanceId, owner.ownerId]);
   }
 }
-
-function ifActive<T>(row: SqlRow | undefined, unpack: (packed: string) => T): Found<T> {
-  return row?.org_state === 'active' ? { orgActive: true, policy: unpack(String(row.packed)) } : ORG_NOT_ACTIVE;
-}
-
-const ORG_NOT_ACTIVE: Found<never> = Object.freeze({ orgActive: false });
-const foundPolicy = (row: SqlRow | undefined) => ifActive(row, readPolicy);
-const foundFactors = (row: SqlRow | undefined) => ifActive(row, readFactors);
 
 /** A packed policy column of a LEFT JOIN, decoded: a row that was not there packs to nothing (NULL, or '' where CONCAT_WS skips every NULL). */
 function ifPacked(packed: unknown, decode: (packed: string) => LoginPolicyState): LoginPolicyState | undefined {

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { memoByObject } from '../../common/memo/read-memo.js';
 import { orgNotFound } from '../../common/errors/org-not-found.js';
 import { SqlTransaction } from '../../common/database/sql-transaction.js';
 import { EventStore } from '../events/event-store.service.js';
@@ -12,13 +11,6 @@ import { LoginPolicyEvents } from './login-policy.events.js';
 import { ChangeDetails, FACTOR_KINDS, FactorKind, FactorLists, LoginPolicyState } from './login-policy.model.js';
 import { FactorsState, Found, LoginPolicyRepository, PolicyCommandState } from './login-policy.repository.js';
 import { ORG_LEVEL, PolicyOwner, aggregateOf } from './policy-level.js';
-
-/** A factor list as read: the types in order of adding, and the state of the policy read. */
-export interface FactorListView {
-  types: number[];
-  sequence: number;
-  changeDate: Date;
-}
 
 const isOrg = (owner: PolicyOwner) => owner.level === ORG_LEVEL;
 
@@ -48,17 +40,6 @@ export interface FactorSetChange {
  * first copies the current default into a custom policy (copy-on-write), in the same transaction,
  * so the change is real and visible (ZITADEL would accept it and keep showing the default).
  */
-/** The list view of each factor kind, once per state read (the read path shares its states). */
-const FACTOR_VIEWS: Record<FactorKind, (policy: FactorsState) => FactorListView> = {
-  second: memoByObject((policy) => ({ types: policy.factors.second, sequence: policy.sequence, changeDate: policy.changeDate })),
-  multi: memoByObject((policy) => ({ types: policy.factors.multi, sequence: policy.sequence, changeDate: policy.changeDate })),
-};
-/** The list view of what an org read found (the org must be active). */
-const ORG_FACTOR_VIEWS: Record<FactorKind, (found: Found<FactorsState>) => FactorListView> = {
-  second: (found) => FACTOR_VIEWS.second(activeOrg(found)),
-  multi: (found) => FACTOR_VIEWS.multi(activeOrg(found)),
-};
-
 @Injectable()
 export class LoginPolicyService {
   constructor(
@@ -81,9 +62,10 @@ export class LoginPolicyService {
     return this.policies.own(owner).then((policy) => this.existing(policy, owner));
   }
 
-  listFactors(owner: PolicyOwner, kind: FactorKind): Promise<FactorListView> {
-    if (isOrg(owner)) return this.policies.effectiveFactorsForOrg(owner).then(ORG_FACTOR_VIEWS[kind]);
-    return this.policies.ownFactors(owner).then((policy) => FACTOR_VIEWS[kind](this.existing(policy, owner)));
+  /** The factor lists the owner follows (an org without a policy of its own: the default's), as read (shared and frozen). */
+  factorLists(owner: PolicyOwner): Promise<FactorsState> {
+    if (isOrg(owner)) return this.policies.effectiveFactorsForOrg(owner).then(activeOrg);
+    return this.policies.ownFactors(owner).then((policy) => this.existing(policy, owner));
   }
 
   addFactor(owner: PolicyOwner, kind: FactorKind, type: number, creator: string, options: CommandOptions = NO_OPTIONS): Promise<ChangeDetails> {

@@ -134,7 +134,7 @@ export class OrgPolicyController {
   @OrgPermission('policy.read')
   @ApiOkResponse({ type: ListLoginPolicySecondFactorsResponse })
   listSecondFactors(@TargetOrg() orgId: string, @Input() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicySecondFactorsResponse> {
-    return this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'second').then(toSecondFactorList);
+    return this.policies.factorLists(this.instance.orgPolicyOwner(orgId)).then(toSecondFactorList);
   }
 
   @Operation(MANAGEMENT, 'AddSecondFactorToLoginPolicy', {
@@ -185,7 +185,7 @@ export class OrgPolicyController {
   @OrgPermission('policy.read')
   @ApiOkResponse({ type: ListLoginPolicyMultiFactorsResponse })
   listMultiFactors(@TargetOrg() orgId: string, @Input() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicyMultiFactorsResponse> {
-    return this.policies.listFactors(this.instance.orgPolicyOwner(orgId), 'multi').then(toMultiFactorList);
+    return this.policies.factorLists(this.instance.orgPolicyOwner(orgId)).then(toMultiFactorList);
   }
 
   @Operation(MANAGEMENT, 'AddMultiFactorToLoginPolicy', {
