@@ -161,7 +161,7 @@ export async function measureDatabase(kind: DatabaseKind, options: BenchOptions)
     const peak = service.memory();
     lines.push(`service peak RSS (VmHWM) over the table: ${peak.peakRssMiB.toFixed(1)} MiB; load average after the rows: ${loadAverage()}`);
     const drift = await floorDrift(rows, fixture, options);
-    const notes = [...errorNotes(rows), ...rowNotes(fixture, options), ...sliceNotes(rows), ...profileWindows(rows, options), ...drift];
+    const notes = [...errorNotes(rows), ...rowNotes(fixture, options), ...sliceNotes(rows, options), ...profileWindows(rows, options), ...drift];
     return { title: '', lines, rows, notes };
   } finally {
     await service?.stop();
@@ -286,6 +286,11 @@ async function readEveryOrgOnce(fixture: Fixture): Promise<void> {
  * so they run interleaved: both warm up, then alternate slices in the order A B B A A B B A, and
  * each row pools its slices (requests, seconds, latency histograms, CPU). The machine's drift over
  * the minute then moves both alike, instead of whichever row happened to run in a slow moment.
+ *
+ * Before the measured slices, one unmeasured slice of each (the lead-in): the first slice after
+ * the warm-ups met a full collection far more often than any other (V8's memory reducer, whose
+ * timer the setup's collections set, fired there: 9 of 13 runs), and it was always row A's, which
+ * made row A's p99 look worse than it is.
  */
 async function measureInterleaved(numbers: [number, number], fixture: Fixture, options: BenchOptions): Promise<RowResult[]> {
   const loads = numbers.map((number) => randomOrgLoad(number, fixture));
@@ -294,12 +299,16 @@ async function measureInterleaved(numbers: [number, number], fixture: Fixture, o
     await runWrk(loads[i], options.warmupSeconds);
   }
   const { sliceSeconds, order } = interleaving(options.seconds);
+  progress(`rows ${numbers.join(' and ')}: a lead-in slice of each, not measured`);
+  for (const load of loads) await runWrk(load, sliceSeconds);
   progress(`rows ${numbers.join(' and ')} interleaved: ${order.map((i) => numbers[i]).join(' ')}, ${sliceSeconds} s each`);
   const runs: WrkResult[][] = numbers.map(() => []);
+  const starts: number[][] = numbers.map(() => []);
   const cpu: CpuUse[] = numbers.map(() => ({ processMs: 0, databaseMs: fixture.databasePid === undefined ? undefined : 0, elsewhereMs: 0, capacityMs: 0 }));
   const measuredFromS = fixture.service.secondsSinceLaunch();
   for (const i of order) {
     const window = cpuWindow(fixture.service.pid, fixture.databasePid);
+    starts[i].push(fixture.service.secondsSinceLaunch());
     runs[i].push(await runWrk(loads[i], sliceSeconds));
     const used = window.end();
     cpu[i] = addedCpuUse(cpu[i], used);
@@ -313,6 +322,7 @@ async function measureInterleaved(numbers: [number, number], fixture: Fixture, o
       measuredToS,
       ...cpuPerRequest(cpu[i], pooled.requests),
       sliceP99Ms: runs[i].map((run) => run.p99Ms),
+      sliceStartS: starts[i],
     };
   });
 }
@@ -484,7 +494,7 @@ function rowNotes(fixture: Fixture, options: BenchOptions): string[] {
     const { sliceSeconds, slicesPerRow, order } = interleaving(options.seconds);
     const pattern = order.map((i) => 'AB'[i]).join(' ');
     notes.push(
-      `rows ${INTERLEAVED_ROWS.join(' and ')} ran interleaved (${slicesPerRow} slices of ${sliceSeconds} s each, ${pattern}, after a warm-up of each), so the machine's drift moves both alike; ` +
+      `rows ${INTERLEAVED_ROWS.join(' and ')} ran interleaved (${slicesPerRow} slices of ${sliceSeconds} s each, ${pattern}, after a warm-up and an unmeasured lead-in slice of each), so the machine's drift moves both alike; ` +
         'each pools its slices: requests over seconds, p50/p99 from the merged latency histograms. Every org was read once after the setup (see readEveryOrgOnce).',
     );
   }
@@ -502,13 +512,28 @@ function rowNotes(fixture: Fixture, options: BenchOptions): string[] {
 /**
  * The p99 of each slice of the interleaved rows: a slice in which V8 ran a full collection stands
  * out (several times the others' p99), and one such slice more in one row than in the other moves
- * that row's pooled p99.
+ * that row's pooled p99. With service node args (a --trace-gc, say), each p99 is followed by when
+ * its slice began, in seconds since the service's launch, to line up with the service's output.
  */
-function sliceNotes(rows: RowResult[]): string[] {
+function sliceNotes(rows: RowResult[], options: BenchOptions): string[] {
   const sliced = rows.filter((row) => row.sliceP99Ms !== undefined);
   if (sliced.length === 0) return [];
-  const listed = sliced.map((row) => `row ${row.number}: ${(row.sliceP99Ms as number[]).map((p99) => p99.toFixed(1)).join(' ')}`);
-  return [`p99 (ms) of each slice, in the order each row ran them: ${listed.join('; ')}.`];
+  const timed = options.serviceNodeArgs.length > 0;
+  const slice = (row: RowResult, p99: number, i: number) => p99.toFixed(1) + (timed && row.sliceStartS ? `@${row.sliceStartS[i].toFixed(1)}s` : '');
+  const listed = sliced.map((row) => `row ${row.number}: ${(row.sliceP99Ms as number[]).map((p99, i) => slice(row, p99, i)).join(' ')}`);
+  const notes = [`p99 (ms) of each slice, in the order each row ran them: ${listed.join('; ')}.`];
+  if (sliced.length === 2) {
+    // the median slice has no full collection in it: the typical p99, apart from where the collections fell
+    const [a, b] = sliced.map((row) => median(row.sliceP99Ms as number[]));
+    notes.push(`median slice p99: row ${sliced[0].number} ${a.toFixed(2)} ms, row ${sliced[1].number} ${b.toFixed(2)} ms (${(b / a).toFixed(2)}×; the pooled p99s compare ${(sliced[1].p99Ms / sliced[0].p99Ms).toFixed(2)}×).`);
+  }
+  return notes;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** With profiling node args, where each service row's measured window lies on the profile's clock. */

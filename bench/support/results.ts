@@ -34,6 +34,8 @@ export interface RowResult {
   floorRssMiB?: number;
   /** Interleaved rows: the p99 of each slice, in the order they ran. */
   sliceP99Ms?: number[];
+  /** When each of those slices began, in seconds since the service's launch. */
+  sliceStartS?: number[];
   /** What wrk reported, where a row may be pooled with another measurement of it. */
   wrk?: WrkResult;
 }
