@@ -29,9 +29,9 @@ const newLevel = (): Level => ({ below: new Map(), rows: new Map() });
 /**
  * Answers of keyed reads (what their rows decoded to), kept for one generation of the database's
  * committed state: a row read at generation G is the answer for as long as the state is at G, and
- * everything kept goes when a newer generation shows up. The cache says nothing about whether the state is still at G: the
- * caller asks the database (GenerationCheck on MySQL, the wal-index header on SQLite) before it
- * uses a kept row. Where that check costs a round trip, nothing is offered while the state keeps
+ * everything kept goes when a newer generation shows up. The cache says nothing about whether the
+ * state is still at G: the caller asks the database (GenerationCheck on MySQL, the wal-index header
+ * on SQLite) before it uses a kept answer. Where that check costs a round trip, nothing is offered while the state keeps
  * changing (a newer generation less than `quietMs` ago), since a check would only find the rows
  * outdated. Bounded: beyond `capacity` rows the oldest kept go first.
  *
