@@ -16,7 +16,7 @@ export async function allEvents(service: ServiceProcess, token: string): Promise
   const events: PagedEvent[] = [];
   for (let position = 0; ; ) {
     const answer = await service.call('POST', EVENTS, token, { asc: true, position, limit: 1000 });
-    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.status, 200, refusalReport(service, answer.body));
     const page = answer.body.events as PagedEvent[];
     if (page.length === 0) return events;
     events.push(...page);
@@ -33,8 +33,9 @@ export async function pageEvents(services: ServiceProcess[], token: string, star
   const seen: PagedEvent[] = [];
   let position = start;
   for (let page = 0; ; page++) {
-    const answer = await services[page % services.length].call('POST', EVENTS, token, { asc: true, position, limit: 200 });
-    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const service = services[page % services.length];
+    const answer = await service.call('POST', EVENTS, token, { asc: true, position, limit: 200 });
+    assert.equal(answer.status, 200, refusalReport(service, answer.body));
     const events = answer.body.events as PagedEvent[];
     for (const event of events) {
       assert.ok(Number(event.position) > position, `position ${event.position} after ${position}`);
@@ -44,4 +45,18 @@ export async function pageEvents(services: ServiceProcess[], token: string, star
     // once the writers are done, one empty page means the reader has caught up
     if (!writing() && events.length === 0) return seen;
   }
+}
+
+/**
+ * A refused ListEvents for the failure's report: the answer, and what the process logged about its
+ * database and its event sequencer (a 503 there comes from a sequencer pass that kept failing, and
+ * the log names the last error).
+ */
+function refusalReport(service: ServiceProcess, body: unknown): string {
+  const logged = service
+    .output()
+    .split('\n')
+    .filter((line) => /"context":"(Database|EventSequencer)"|\[(Database|EventSequencer)\]/.test(line))
+    .slice(-12);
+  return `${JSON.stringify(body)}\nthe process's last database and sequencer log lines:\n${logged.join('\n') || '(none)'}`;
 }
