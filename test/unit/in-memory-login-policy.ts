@@ -6,8 +6,8 @@ import { LockoutGuard } from '../../src/modules/login-policy/lockout-guard.servi
 import { EventStore } from '../../src/modules/events/event-store.service.js';
 import { AggregateRef, AppendedEvent, EventDraft, EventStream } from '../../src/modules/events/stored-event.js';
 import { SEED_SETTINGS } from '../../src/modules/login-policy/login-policy-settings.js';
-import { LoginPolicyState, SEED_FACTORS } from '../../src/modules/login-policy/login-policy.model.js';
-import { FactorsState, Found, LoginPolicyRepository, PolicyCommandState } from '../../src/modules/login-policy/login-policy.repository.js';
+import { FactorsState, LoginPolicyState, SEED_FACTORS } from '../../src/modules/login-policy/login-policy.model.js';
+import { Found, LoginPolicyRepository, PolicyCommandState } from '../../src/modules/login-policy/login-policy.repository.js';
 import { LoginPolicyService } from '../../src/modules/login-policy/login-policy.service.js';
 import { INSTANCE_LEVEL, PolicyOwner, aggregateOf, orgOwner } from '../../src/modules/login-policy/policy-level.js';
 

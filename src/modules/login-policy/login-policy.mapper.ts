@@ -6,8 +6,7 @@ import { duration, parseDuration, timestamp, uint64 } from '../../common/proto/w
 import { LoginPolicySettingsRequest } from './dto/login-policy-settings.dto.js';
 import { GetLoginPolicyResponse, LoginPolicy } from './dto/login-policy.dto.js';
 import { LoginPolicySettings, SETTINGS, SettingKind, SettingSpec } from './login-policy-settings.js';
-import { ChangeDetails, FactorLists, LoginPolicyState } from './login-policy.model.js';
-import { FactorsState } from './login-policy.repository.js';
+import { ChangeDetails, FactorLists, FactorsState, LoginPolicyState } from './login-policy.model.js';
 
 /** Pure mappers between the core's model and the wire (protobuf JSON mapping). */
 

@@ -23,6 +23,13 @@ export interface LoginPolicyState {
   changeDate: Date;
 }
 
+/** The factor lists of a policy and the state they were read at (what a factor list answers with). */
+export interface FactorsState {
+  factors: FactorLists;
+  sequence: number;
+  changeDate: Date;
+}
+
 /** `ObjectDetails` of a command: what the new event says. */
 export interface ChangeDetails {
   sequence: number;

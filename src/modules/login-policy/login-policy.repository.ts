@@ -8,7 +8,7 @@ import { memoByText } from '../../common/memo/read-memo.js';
 import { SqlTransaction } from '../../common/database/sql-transaction.js';
 import { STREAM_SEQUENCE_SQL, streamParams, streamSequenceSql } from '../events/event-store.service.js';
 import { SETTINGS } from './login-policy-settings.js';
-import { FACTOR_KINDS, FactorLists, LoginPolicyState } from './login-policy.model.js';
+import { FACTOR_KINDS, FactorsState, LoginPolicyState } from './login-policy.model.js';
 import { packedEither, packedFactors, packedPolicy, unpackFactors, unpackPolicy } from './packed-policy.js';
 import { PolicyOwner, aggregateOf } from './policy-level.js';
 
@@ -98,13 +98,6 @@ const insertFactors = textPerCount(
 const deleteFactors = textPerCount(
   (count) => `DELETE FROM login_policy_factors WHERE instance_id = ? AND owner_id = ? AND kind = ? AND factor_type IN (${Array.from({ length: count }, () => '?').join(', ')})`,
 );
-
-/** The factor lists of a policy and the state they were read at. */
-export interface FactorsState {
-  factors: FactorLists;
-  sequence: number;
-  changeDate: Date;
-}
 
 /** What a login-policy command reads: the aggregate's sequence, the owner's own policy and (for an org) the default. */
 export interface PolicyCommandState {

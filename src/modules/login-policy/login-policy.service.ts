@@ -8,8 +8,8 @@ import { WriteConditions } from '../../common/api/write-conditions.js';
 import { LockoutChoice, LockoutGuard } from './lockout-guard.service.js';
 import { LoginPolicyErrors } from './login-policy.errors.js';
 import { LoginPolicyEvents } from './login-policy.events.js';
-import { ChangeDetails, FACTOR_KINDS, FactorKind, FactorLists, LoginPolicyState } from './login-policy.model.js';
-import { FactorsState, Found, LoginPolicyRepository, PolicyCommandState } from './login-policy.repository.js';
+import { ChangeDetails, FACTOR_KINDS, FactorKind, FactorLists, FactorsState, LoginPolicyState } from './login-policy.model.js';
+import { Found, LoginPolicyRepository, PolicyCommandState } from './login-policy.repository.js';
 import { ORG_LEVEL, PolicyOwner, aggregateOf } from './policy-level.js';
 
 const isOrg = (owner: PolicyOwner) => owner.level === ORG_LEVEL;
