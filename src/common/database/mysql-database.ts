@@ -73,9 +73,10 @@ export class MysqlDatabase extends SqlDatabase {
   override readByKey<T>(read: KeyedRead<T>, scope: readonly SqlParam[], key: string): Promise<T | undefined> {
     const kept = this.kept.lookup(read, scope, key);
     if (kept === undefined) return this.readAndKeep(read, scope, key);
+    const keptAt = this.kept.generation;
     // the read path: one promise chained on the shared check (no async function)
     return this.generations.latest().then((generation) => {
-      if (generation === kept.generation) return kept.value;
+      if (generation === keptAt) return kept;
       if (generation !== undefined) this.kept.advance(generation);
       return this.readAndKeep(read, scope, key);
     });

@@ -166,7 +166,7 @@ export class SqliteDatabase extends SqlDatabase {
 
   private keptAnswer(read: PendingKeyedRead): unknown {
     const kept = this.kept.lookup(read.read, read.scope, read.key);
-    if (kept !== undefined) return kept.value;
+    if (kept !== undefined) return kept;
     const row = this.keyedQuery(read);
     if (row === undefined) return undefined;
     const value = read.read.decode(row);
