@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const INPUTS = ['src', 'test', 'bench', 'ormconfig.ts', 'tsconfig.json', 'nest-cli.json', 'package-lock.json', join('scripts', 'bundle.mjs')];
+const INPUTS = ['src', 'test', 'bench', 'ormconfig.ts', 'tsconfig.json', 'nest-cli.json', 'package-lock.json', join('scripts', 'bundle.mjs'), join('scripts', 'prime-code-cache.mjs')];
 const STAMP = join('dist', '.build-fingerprint');
 
 function files(path) {
@@ -30,4 +30,6 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 // loaded only now: esbuild takes a moment to load, and an unchanged checkout does not need it
 const { bundle } = await import('./bundle.mjs');
 await bundle();
+const { primeCodeCache } = await import('./prime-code-cache.mjs');
+await primeCodeCache();
 writeFileSync(STAMP, fingerprint);

@@ -4,25 +4,27 @@
 // loaded code. dist/service.js.map maps it back to dist/src (run with
 // NODE_OPTIONS=--enable-source-maps for stack traces in those files).
 //
+// In the bundle but run only when used: mysql2 (handed to TypeORM as its driver, see
+// database-options.ts) and gRPC's libraries (Nest requires them with a literal require, which the
+// bundle follows), so their start-up code comes from the code cache with the rest.
+//
 // Left out of the bundle, loaded from node_modules when used:
-// - native and driver packages, which TypeORM loads by name at run time;
-// - packages that Nest loads by name when a feature is configured (the bus transports, gRPC),
-//   so a transport's client library is loaded only when that transport is configured, and only
-//   one copy of each package exists in the process;
+// - better-sqlite3, a native addon that finds its compiled part next to its code;
+// - packages that Nest loads by name when a feature is configured (the bus transports), so a
+//   transport's client library is loaded only when that transport is configured, and only one
+//   copy of each package exists in the process;
 // - packages that find their own files next to their code (swagger-ui-dist, pino's workers,
 //   gRPC reflection's .proto files);
 // - optional peers of Nest that this service does not install.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { primeCodeCache } from './prime-code-cache.mjs';
 
 export const BUNDLE = 'dist/service.js';
 
 const EXTERNAL = [
   'better-sqlite3',
-  'mysql2',
-  '@grpc/grpc-js',
-  '@grpc/proto-loader',
   '@grpc/reflection',
   '@nats-io/transport-node',
   'amqplib',
@@ -97,6 +99,45 @@ const withoutPhoneNumberParsing = {
   },
 };
 
+/**
+ * Nest's Logger and ConsoleLogger each make a date formatter when their modules load: 22 ms of
+ * every start spent loading ICU's calendar data, for loggers this service does not print through
+ * (its logs are pino's). The bundle makes each formatter on its logger's first timestamp instead.
+ */
+const loggersFormatDatesWhenUsed = {
+  name: 'loggers-make-date-formats-when-used',
+  setup(build) {
+    build.onLoad({ filter: /@nestjs[\\/]common[\\/]services[\\/](console-)?logger\.service\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const eager = /const dateTimeFormatter = new Intl\.DateTimeFormat\(undefined, (\{[^}]*\})\);/;
+      if (!eager.test(source)) throw new Error(`${args.path} changed: check the logger plugin of scripts/bundle.mjs`);
+      const lazy = 'let madeDateTimeFormatter;\nconst dateTimeFormatter = { format: (time) => (madeDateTimeFormatter ??= new Intl.DateTimeFormat(undefined, $1)).format(time) };';
+      return { contents: asciiOnly(source.replace(eager, lazy)), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Nest 12 is published as ES modules only, and this service's modules are CommonJS: at each of
+ * their `require('@nestjs/common')` (74 of them) and the like, esbuild's `__toCommonJS` copies
+ * every export of the package onto a new object (some 20 ms of every start). Node gives every
+ * `require` of a module the same object; the bundle does too: the first copy is kept and handed
+ * out again. The helper is swapped for one of the same length (whitespace-padded), so the source
+ * map's columns stay true; the build fails if esbuild's helper ever reads differently.
+ */
+const ESBUILD_TO_COMMONJS = '__toCommonJS=mod=>__copyProps(__defProp({},"__esModule",{value:!0}),mod)';
+const ONE_COMMONJS_VIEW =
+  'var __commonJsViews=new WeakMap,__commonJsViewOf=m=>{let v=__commonJsViews.get(m);if(!v)__commonJsViews.set(m,v=__copyProps(__defProp({},"__esModule",{value:!0}),m));return v};';
+
+function withOneCommonJsViewPerModule(source) {
+  const at = source.indexOf(ESBUILD_TO_COMMONJS);
+  if (at < 0 || source.indexOf(ESBUILD_TO_COMMONJS, at + 1) >= 0) {
+    throw new Error(`esbuild's __toCommonJS helper is not the one scripts/bundle.mjs expects (withOneCommonJsViewPerModule)`);
+  }
+  const swapped = '__toCommonJS=__commonJsViewOf'.padEnd(ESBUILD_TO_COMMONJS.length, ' ');
+  return source.slice(0, at) + swapped + source.slice(at + ESBUILD_TO_COMMONJS.length);
+}
+
 export async function bundle() {
   const result = await build({
     entryPoints: ['dist/src/main.js'],
@@ -124,13 +165,14 @@ export async function bundle() {
     supported: { 'dynamic-import': false },
     // ES modules bundled into CommonJS: import.meta as Node gives it to the file they now live in
     define: { 'import.meta.url': '__bundleUrl', 'import.meta.resolve': 'require.resolve' },
-    banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [typeormCompatUsesTheBundledTypeorm, withoutPhoneNumberParsing, asciiPackageFiles],
+    banner: { js: `var __bundleUrl = require("node:url").pathToFileURL(__filename).href;${ONE_COMMONJS_VIEW}` },
+    plugins: [typeormCompatUsesTheBundledTypeorm, withoutPhoneNumberParsing, loggersFormatDatesWhenUsed, asciiPackageFiles],
     metafile: true,
     logLevel: 'warning',
     logOverride: { 'empty-import-meta': 'silent', 'require-resolve-not-external': 'silent' },
   });
-  const output = await readFile(BUNDLE);
+  const output = Buffer.from(withOneCommonJsViewPerModule((await readFile(BUNDLE)).toString('latin1')), 'latin1');
+  await writeFile(BUNDLE, output);
   const outside = output.findIndex((byte) => byte > 0x7f);
   if (outside >= 0) {
     const line = output.subarray(0, outside).toString('latin1').split('\n').length;
@@ -141,6 +183,7 @@ export async function bundle() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const metafile = await bundle();
+  await primeCodeCache();
   // `node scripts/bundle.mjs --sizes`: what the bundle holds, by package
   if (process.argv.includes('--sizes')) {
     const byPackage = new Map();

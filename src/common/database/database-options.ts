@@ -39,7 +39,15 @@ export function databaseOptions(config: Pick<AppConfig, 'database'>, mysqlUrl?: 
   };
   if (config.database.kind === 'mysql') {
     // the first host unless told which (the app connects to the first host that answers: see first-answering-host.ts)
-    return { ...common, type: 'mysql', url: mysqlUrl ?? config.database.urls[0], ...MYSQL_CONNECTION, poolSize: MYSQL_POOL_SIZE };
+    return {
+      ...common,
+      type: 'mysql',
+      // the bundle's mysql2 (scripts/bundle.mjs): TypeORM would otherwise load a copy by name from node_modules
+      driver: require('mysql2'),
+      url: mysqlUrl ?? config.database.urls[0],
+      ...MYSQL_CONNECTION,
+      poolSize: MYSQL_POOL_SIZE,
+    };
   }
   return {
     ...common,

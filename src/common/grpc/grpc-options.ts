@@ -8,6 +8,7 @@ import { listenAddress } from '../startup/listen-address.js';
 import { http2ServersOf } from './http2-servers.js';
 import { RequestMetrics } from '../metrics/request-metrics.js';
 import { measureGrpcCalls } from './grpc-call-metrics.js';
+import { oneCopyOfGrpc } from './one-copy-of-grpc.js';
 import { addLazyReflection } from './lazy-reflection.js';
 import { SERVICE_PACKAGES } from './proto-files.js';
 import { keepRepeatedAuthorization } from './repeated-authorization.js';
@@ -19,6 +20,8 @@ import { serviceDefinition } from './service-definition.js';
  * Nest loads the definition once the server is bound, before it adds the services.
  */
 export function grpcOptions(config: AppConfig, connectionCap: ConnectionCap, metrics: RequestMetrics): GrpcOptions {
+  // Nest's gRPC server requires @grpc/grpc-js and @grpc/proto-loader by name, from its own folder
+  oneCopyOfGrpc(require.resolve('@nestjs/microservices'));
   return {
     transport: Transport.GRPC,
     options: {

@@ -2,6 +2,7 @@ import type { Server, ServerDuplexStream, ServiceDefinition, UntypedServiceImple
 import { loadPackageDefinition } from '@grpc/grpc-js';
 import { PackageDefinition, loadSync } from '@grpc/proto-loader';
 import { dirname, join } from 'node:path';
+import { oneCopyOfGrpc } from './one-copy-of-grpc.js';
 
 /** The reflection services @grpc/reflection serves, by package path, and their .proto files in that package. */
 const VERSIONS = [
@@ -43,6 +44,8 @@ export function addLazyReflection(definition: PackageDefinition, server: Server)
 
 /** The package's handlers, taken from a ReflectionService added to a stand-in that only records them. */
 async function reflectionHandlers(definition: PackageDefinition): Promise<Map<string, (stream: ReflectionStream) => void>> {
+  // its require of @grpc/grpc-js gets the bundle's copy (its own @grpc/proto-loader is another version)
+  oneCopyOfGrpc(require.resolve('@grpc/reflection'));
   const { ReflectionService } = await import('@grpc/reflection');
   const handlers = new Map<string, (stream: ReflectionStream) => void>();
   const recorder = {
@@ -54,3 +57,4 @@ async function reflectionHandlers(definition: PackageDefinition): Promise<Map<st
   new ReflectionService(definition).addToServer(recorder as unknown as Server);
   return handlers;
 }
+
