@@ -6,12 +6,14 @@
 //
 // The run sees none of the builder's settings (a DATABASE_URL, a bus): only what `npm start` sets,
 // and its own folder and ports on 127.0.0.1. When it fails, the build says so and goes on: the
-// service then writes the cache on its first start, as before.
+// service then writes the cache on its first start, as before. `node scripts/prime-code-cache.mjs`
+// primes the checkout it is run in.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const BUNDLE = join('dist', 'service.js');
 const CACHE = `${BUNDLE}.code-cache`;
@@ -51,8 +53,9 @@ function cacheIsCurrent() {
   }
 }
 
+/** Resolves with what happened: 'current' (there was nothing to do), 'written' or 'failed' (and warned). */
 export async function primeCodeCache() {
-  if (cacheIsCurrent()) return;
+  if (cacheIsCurrent()) return 'current';
   const started = performance.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'lpf-prime-'));
   const { env, nodeArgs, script } = startCommand();
@@ -84,7 +87,11 @@ export async function primeCodeCache() {
     await exited;
     rmSync(dataDir, { recursive: true, force: true });
   }
-  if (!cacheIsCurrent()) {
-    console.warn(`warning: the first start did not write the code cache (the service writes it on its first start instead)${output ? `:\n${output}` : ''}`);
-  }
+  if (cacheIsCurrent()) return 'written';
+  console.warn(`warning: the first start did not write the code cache (the service writes it on its first start instead)${output ? `:\n${output}` : ''}`);
+  return 'failed';
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(await primeCodeCache());
 }
