@@ -254,7 +254,7 @@ async function measureRow(number: number, fixture: Fixture, options: BenchOption
       return measureService(number, { script: 'fixed-request', url: `${base}${ADMIN_LIST_2FA}`, headers: readHeaders(fixture.iamToken), args: ['POST', '{}'] }, fixture, options);
     case 7:
     case 8:
-      return measureService(number, randomOrgLoad(number, fixture), fixture, options);
+      return measureService(number, randomOrgLoad(number, fixture, options), fixture, options);
     case 9: {
       const load = (file: string): WrkLoad => ({ script: 'write-cycle', url: `${base}/`, headers: readHeaders(fixture.iamToken), args: [file, String(fixture.writeBlock)] });
       return measureService(number, load(fixture.files.writeMeasured), fixture, options, load(fixture.files.writeWarmup));
@@ -266,9 +266,9 @@ async function measureRow(number: number, fixture: Fixture, options: BenchOption
   }
 }
 
-/** Rows 7 and 8: a random org per request, among 10 orgs or the whole population. */
-function randomOrgLoad(number: number, fixture: Fixture): WrkLoad {
-  const orgFile = number === 7 ? fixture.files.orgs10 : fixture.files.orgsAll;
+/** Rows 7 and 8: a random org per request, among 10 orgs or the whole population (with --control, row 8 reads the same 10 as row 7). */
+function randomOrgLoad(number: number, fixture: Fixture, options: BenchOptions): WrkLoad {
+  const orgFile = number === 7 || options.control ? fixture.files.orgs10 : fixture.files.orgsAll;
   return { script: 'random-org', url: `${fixture.service.baseUrl}${LIST_2FA}`, headers: readHeaders(fixture.iamToken), args: [orgFile, 'POST', '{}'] };
 }
 
@@ -299,9 +299,9 @@ async function readEveryOrgOnce(fixture: Fixture): Promise<void> {
  * made row A's p99 look worse than it is.
  */
 async function measureInterleaved(numbers: [number, number], fixture: Fixture, options: BenchOptions): Promise<RowResult[]> {
-  const loads = numbers.map((number) => randomOrgLoad(number, fixture));
+  const loads = numbers.map((number) => randomOrgLoad(number, fixture, options));
   for (const [i, number] of numbers.entries()) {
-    progress(`row ${number} ${rowName(number, options.orgs)}: ${options.warmupSeconds} s warm-up`);
+    progress(`row ${number} ${rowName(number, options)}: ${options.warmupSeconds} s warm-up`);
     await runWrk(loads[i], options.warmupSeconds);
   }
   const { sliceSeconds, order } = interleaving(options.seconds);
@@ -350,7 +350,7 @@ async function measureHttpFloor(number: number, script: string, serviceLoad: Wrk
   try {
     await floor.waitForLine(/^ready/);
     const load = { ...serviceLoad, url: `http://127.0.0.1:${port}${LIST_2FA}` };
-    await expectCannedAnswer(load, fixture.cannedFile, rowName(number, options.orgs));
+    await expectCannedAnswer(load, fixture.cannedFile, rowName(number, options));
     let window: CpuWindow | undefined;
     const result = await warmUpAndMeasure(number, options, load, load, () => (window = cpuWindow(floor.pid, undefined)));
     const { databaseCpuUsPerRequest: _none, ...cpu } = cpuPerRequest((window as CpuWindow).end(), result.requests);
@@ -394,7 +394,7 @@ async function warmUpAndMeasure(number: number, options: BenchOptions, load: Wrk
 }
 
 function announce(number: number, options: BenchOptions): void {
-  progress(`row ${number} ${rowName(number, options.orgs)}: ${options.warmupSeconds} s warm-up, ${options.seconds} s measured`);
+  progress(`row ${number} ${rowName(number, options)}: ${options.warmupSeconds} s warm-up, ${options.seconds} s measured`);
 }
 
 interface FloorResult {
@@ -436,7 +436,7 @@ async function measureRawWriteFloor(number: number, fixture: Fixture, options: B
 
 /** What every row shows: its number and name, the rate and the latency percentiles. */
 function measured(number: number, options: BenchOptions, result: { rate: number; p50Ms: number; p99Ms: number }) {
-  return { number, name: rowName(number, options.orgs), rate: result.rate, p50Ms: result.p50Ms, p99Ms: result.p99Ms };
+  return { number, name: rowName(number, options), rate: result.rate, p50Ms: result.p50Ms, p99Ms: result.p99Ms };
 }
 
 function rowOf(number: number, options: BenchOptions, result: WrkResult, serviceRssMiB: number): RowResult {

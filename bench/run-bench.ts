@@ -1,6 +1,6 @@
 // Load benchmark of the service against floors, one table per database (SQLite, then MariaDB).
 //
-//   npm run bench -- [--db sqlite|mysql|both] [--seconds 10] [--only 3] [--service-node-args "--cpu-prof --cpu-prof-dir=/tmp/x"]
+//   npm run bench -- [--db sqlite|mysql|both] [--seconds 10] [--only 3] [--control] [--service-node-args "--cpu-prof --cpu-prof-dir=/tmp/x"]
 //
 // The load comes from wrk, an external process; the service, the HTTP floors and the raw driver
 // floor each run in their own process. Progress goes to stderr, the tables to stdout. Prints

@@ -15,6 +15,8 @@ export interface BenchOptions {
   serviceNodeArgs: string[];
   /** Where the service's stdout and stderr go (one file per table, `<path>.<database>`); unset: kept only for error messages. */
   serviceOutput?: string;
+  /** Row 8 reads the same 10 orgs as row 7: how far two equal loads differ in rows 7 and 8's interleaving. */
+  control: boolean;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -26,7 +28,9 @@ export const USAGE = `npm run bench -- [options]
   --orgs N                   orgs created for the random-org and write rows (default 10000)
   --only ROW[,ROW…]          run only these rows (numbers or names; repeatable)
   --service-node-args "..."  node options for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/x"
-  --service-output PATH      write the service's output (e.g. with --service-node-args --trace-gc) to PATH.sqlite / PATH.mysql`;
+  --service-output PATH      write the service's output (e.g. with --service-node-args --trace-gc) to PATH.sqlite / PATH.mysql
+  --control                  row 8 reads the same 10 orgs as row 7 (an A/A control: the ratio of two equal loads
+                             shows how finely this run can compare rows 7 and 8)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -40,6 +44,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       only: { type: 'string', multiple: true },
       'service-node-args': { type: 'string', default: '' },
       'service-output': { type: 'string' },
+      control: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -57,6 +62,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rows: values.only ? [...new Set(values.only.flatMap((spec) => spec.split(',')).map(rowNumberOf))].sort((a, b) => a - b) : ROWS.map((row) => row.number),
     serviceNodeArgs: values['service-node-args'].split(/\s+/).filter(Boolean),
     serviceOutput: values['service-output'],
+    control: values.control,
   };
 }
 

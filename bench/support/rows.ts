@@ -1,3 +1,4 @@
+import type { BenchOptions } from './options.js';
 /** The rows of every table, in the order they run. */
 export const ROWS = [
   { number: 1, name: 'bare node:http' },
@@ -29,8 +30,8 @@ export function rowNumberOf(spec: string): number {
   throw new Error(`--only ${spec}: ${matches.length ? 'matches several rows' : 'no such row'}; rows are\n${ROWS.map((row) => `  ${row.number} ${row.name}`).join('\n')}`);
 }
 
-export function rowName(number: number, orgs: number): string {
-  // the big random-org row names the population actually created
-  if (number === 8) return `random org of ${orgs.toLocaleString('en-US')}`;
+export function rowName(number: number, options: Pick<BenchOptions, 'orgs' | 'control'>): string {
+  // the big random-org row names the population actually created, or says it is the control
+  if (number === 8) return options.control ? 'random org of 10 (control)' : `random org of ${options.orgs.toLocaleString('en-US')}`;
   return ROWS.find((row) => row.number === number)?.name ?? `row ${number}`;
 }
