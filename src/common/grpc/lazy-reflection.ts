@@ -57,4 +57,3 @@ async function reflectionHandlers(definition: PackageDefinition): Promise<Map<st
   new ReflectionService(definition).addToServer(recorder as unknown as Server);
   return handlers;
 }
-

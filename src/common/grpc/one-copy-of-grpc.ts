@@ -10,7 +10,7 @@ import Module, { createRequire } from 'node:module';
  * that depends on another version resolves another file and keeps it). Outside the bundle the
  * modules are node's own already, and nothing changes.
  */
-export function oneCopyOfGrpc(from: string = __filename): void {
+export function oneCopyOfGrpc(from: string): void {
   const resolveFrom = createRequire(from);
   for (const [id, loaded] of [
     ['@grpc/grpc-js', require('@grpc/grpc-js') as unknown],
