@@ -4,9 +4,10 @@
 // loaded code. dist/service.js.map maps it back to dist/src (run with
 // NODE_OPTIONS=--enable-source-maps for stack traces in those files).
 //
-// In the bundle but run only when used: mysql2 (handed to TypeORM as its driver, see
-// database-options.ts) and gRPC's libraries (Nest requires them with a literal require, which the
-// bundle follows), so their start-up code comes from the code cache with the rest.
+// In the bundle, so their start-up code comes from the code cache with the rest: mysql2 (handed to
+// TypeORM as its driver, see database-options.ts; run only on MySQL) and gRPC's libraries (Nest's
+// gRPC server and @grpc/reflection load them through node's own require, which the bundle cannot
+// follow: src/common/grpc/one-copy-of-grpc.ts hands those requires the bundle's copy).
 //
 // Left out of the bundle, loaded from node_modules when used:
 // - better-sqlite3, a native addon that finds its compiled part next to its code;

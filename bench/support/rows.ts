@@ -1,4 +1,5 @@
 import type { BenchOptions } from './options.js';
+
 /** The rows of every table, in the order they run. */
 export const ROWS = [
   { number: 1, name: 'bare node:http' },
