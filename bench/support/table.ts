@@ -19,7 +19,7 @@ export function formatTable(table: TableResult): string {
       row.p99Ms.toFixed(2),
       floor ? (row.rate / floor.rate).toFixed(3) : '—',
       floor ? `${(row.p99Ms / floor.p99Ms).toFixed(1)}×` : '—',
-      row.cpuUsPerRequest === undefined ? '—' : row.cpuUsPerRequest.toFixed(0),
+      row.cpuUsPerRequest === undefined ? '—' : row.cpuUsPerRequest.toFixed(1),
       row.databaseCpuUsPerRequest === undefined ? '—' : row.databaseCpuUsPerRequest.toFixed(0),
       row.elsewherePercent === undefined ? '—' : row.elsewherePercent.toFixed(1),
       errorsCell(row),
