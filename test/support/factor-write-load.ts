@@ -2,6 +2,7 @@ import { StoredEvent } from './event-replay.js';
 
 const MGMT = '/management/v1/policies/login';
 const OTP_SMS = 4;
+/** How long a write waits for its answer by default before it counts as no answer. */
 const ANSWER_TIMEOUT_MS = 10_000;
 
 /** One write of the load and what came of it. */
@@ -31,6 +32,8 @@ export class FactorWriteLoad {
     private readonly url: string,
     private readonly token: string,
     private readonly orgs: string[],
+    /** How long a write waits for its answer before it counts as no answer. */
+    readonly answerTimeoutMs = ANSWER_TIMEOUT_MS,
   ) {}
 
   start(): void {
@@ -67,8 +70,8 @@ export class FactorWriteLoad {
     try {
       const response =
         change === 'added'
-          ? await fetch(`${this.url}${MGMT}/second_factors`, { method: 'POST', headers, body: JSON.stringify({ type: OTP_SMS }), signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) })
-          : await fetch(`${this.url}${MGMT}/second_factors/${OTP_SMS}`, { method: 'DELETE', headers, signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) });
+          ? await fetch(`${this.url}${MGMT}/second_factors`, { method: 'POST', headers, body: JSON.stringify({ type: OTP_SMS }), signal: AbortSignal.timeout(this.answerTimeoutMs) })
+          : await fetch(`${this.url}${MGMT}/second_factors/${OTP_SMS}`, { method: 'DELETE', headers, signal: AbortSignal.timeout(this.answerTimeoutMs) });
       const text = await response.text();
       let body: unknown = text;
       try {
