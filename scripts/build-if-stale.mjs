@@ -1,5 +1,6 @@
 // Builds (the Nest CLI, then the bundle: scripts/bundle.mjs) only when a source changed since the
-// last build, so `npm start` on an unchanged checkout starts at once. The build's inputs are fingerprinted (path, size and
+// last build, so `npm start` on an unchanged checkout starts at once. With `--force` (`npm run
+// build`) it builds in any case, and also leaves the stamp, so the next `npm start` does not build again. The build's inputs are fingerprinted (path, size and
 // modification time of every file); the fingerprint of the last successful build is kept in
 // dist/.build-fingerprint.
 import { spawnSync } from 'node:child_process';
@@ -18,7 +19,7 @@ function files(path) {
 }
 
 const fingerprint = createHash('sha256').update(INPUTS.flatMap(files).join('\n')).digest('hex');
-if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint) {
+if (!process.argv.includes('--force') && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint) {
   // unchanged: a newer modification time only (a touch, a checkout of the same content); renewing
   // the stamp lets build-if-stale.sh answer without node next time
   writeFileSync(STAMP, fingerprint);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -49,5 +49,43 @@ describe('npm start and npm test: the quick check before the build', () => {
     assert.equal(check(), false);
     rmSync(join(dir, 'src/main.ts'));
     assert.equal(check(), true, 'the folder of a deleted file is newer');
+  });
+});
+
+/**
+ * scripts/build-if-stale.mjs in a scratch checkout whose Nest CLI, bundle and code-cache priming
+ * only count that they ran: `npm run build` (`--force`) builds and leaves the stamp of what it
+ * built, so the next `npm start` (the shell check, then the script) builds nothing.
+ */
+describe('npm run build: the stamp it leaves for npm start', () => {
+  let dir: string;
+  const builds = (): number => (existsSync(join(dir, 'builds')) ? readFileSync(join(dir, 'builds'), 'utf8').length : 0);
+  const run = (command: string, args: string[]) => {
+    const result = spawnSync(command, args, { cwd: dir, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lpf-build-'));
+    for (const folder of ['scripts', 'src', 'test', 'bench', 'dist', 'node_modules/@nestjs/cli/bin']) mkdirSync(join(dir, folder), { recursive: true });
+    for (const script of ['build-if-stale.sh', 'build-if-stale.mjs']) copyFileSync(resolve('scripts', script), join(dir, 'scripts', script));
+    writeFileSync(join(dir, 'node_modules/@nestjs/cli/bin/nest.js'), "require('node:fs').appendFileSync('builds', 'x');\n");
+    writeFileSync(join(dir, 'scripts/bundle.mjs'), 'export async function bundle() {}\n');
+    writeFileSync(join(dir, 'scripts/prime-code-cache.mjs'), 'export async function primeCodeCache() {}\n');
+    for (const file of ['src/main.ts', 'package.json', 'package-lock.json', 'tsconfig.json']) writeFileSync(join(dir, file), 'x');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('builds even when nothing changed, and leaves a stamp that npm start accepts', () => {
+    run(process.execPath, ['scripts/build-if-stale.mjs', '--force']);
+    run(process.execPath, ['scripts/build-if-stale.mjs', '--force']);
+    assert.equal(builds(), 2, 'npm run build always builds');
+    assert.ok(existsSync(join(dir, 'dist/.build-fingerprint')));
+    run('sh', ['scripts/build-if-stale.sh']);
+    run(process.execPath, ['scripts/build-if-stale.mjs']);
+    assert.equal(builds(), 2, 'npm start after npm run build built again');
+    writeFileSync(join(dir, 'src/main.ts'), 'changed');
+    run('sh', ['scripts/build-if-stale.sh']);
+    assert.equal(builds(), 3, 'a changed source is built');
   });
 });
