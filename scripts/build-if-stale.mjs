@@ -1,8 +1,8 @@
 // Builds (the Nest CLI, then the bundle: scripts/bundle.mjs) only when a source changed since the
-// last build, so `npm start` on an unchanged checkout starts at once. With `--force` (`npm run
-// build`) it builds in any case, and also leaves the stamp, so the next `npm start` does not build again. The build's inputs are fingerprinted (path, size and
-// modification time of every file); the fingerprint of the last successful build is kept in
-// dist/.build-fingerprint.
+// last build, so `npm start` on an unchanged checkout starts at once. The build's inputs are
+// fingerprinted (path, size and modification time of every file); the fingerprint of the last
+// successful build is kept in dist/.build-fingerprint. With `--force` (`npm run build`) it builds
+// in any case and leaves the stamp as well, so the next `npm start` does not build again.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';

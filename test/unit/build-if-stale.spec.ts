@@ -76,6 +76,11 @@ describe('npm run build: the stamp it leaves for npm start', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('is what npm run build runs', () => {
+    const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+    assert.equal(scripts.build, 'node scripts/build-if-stale.mjs --force');
+  });
+
   it('builds even when nothing changed, and leaves a stamp that npm start accepts', () => {
     run(process.execPath, ['scripts/build-if-stale.mjs', '--force']);
     run(process.execPath, ['scripts/build-if-stale.mjs', '--force']);
