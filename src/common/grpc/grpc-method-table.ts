@@ -32,7 +32,10 @@ export class GrpcMethodTable {
           path: rpc.path,
           service: serviceName(qualifiedName),
           method,
-          requestType: messageName(rpc),
+          // read when an error message needs it: the descriptor it comes from is built on first use
+          get requestType() {
+            return messageName(rpc);
+          },
           requestStream: rpc.requestStream,
           responseStream: rpc.responseStream,
           decodeRequest: (bytes) => rpc.requestDeserialize(bytes),
