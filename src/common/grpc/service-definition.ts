@@ -70,30 +70,25 @@ function serviceOf(service: protobuf.Service, name: string, files: () => Buffer[
 }
 
 function messageOf(type: protobuf.Type, files: () => Buffer[]): MessageTypeDefinition<object, object> {
-  const descriptorObject = lazily(() => toDescriptorObject(type));
-  return {
-    format: MESSAGE_FORMAT,
-    get type() {
-      return descriptorObject();
-    },
-    get fileDescriptorProtos() {
-      return files();
-    },
-    ...jsonShapedCodecs(type),
-  } as MessageTypeDefinition<object, object>;
+  return Object.assign(described(MESSAGE_FORMAT, type, files), jsonShapedCodecs(type)) as MessageTypeDefinition<object, object>;
 }
 
 function enumOf(type: protobuf.Enum, files: () => Buffer[]): PackageDefinition[string] {
+  return described(ENUM_FORMAT, type, files) as PackageDefinition[string];
+}
+
+/** A type's entry: its descriptor and the encoded files, each made when first read. */
+function described(format: string, type: protobuf.Type | protobuf.Enum, files: () => Buffer[]): { format: string; type: Record<string, unknown>; fileDescriptorProtos: Buffer[] } {
   const descriptorObject = lazily(() => toDescriptorObject(type));
   return {
-    format: ENUM_FORMAT,
+    format,
     get type() {
       return descriptorObject();
     },
     get fileDescriptorProtos() {
       return files();
     },
-  } as PackageDefinition[string];
+  };
 }
 
 /** A method's options as gRPC libraries read them (no method of ours sets any). */
