@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { RFC3339_MS } from '../support/assertions.js';
 import { GrpcTestClient } from '../support/grpc-client.js';
-import { freePort, runScript, startService, stop } from '../support/processes.js';
+import { freePort, outputOf, runScript, startService, stop } from '../support/processes.js';
 import { startCommand } from '../support/start-command.js';
 import { TestApp } from '../support/test-app.js';
 import { developmentToken } from '../support/tokens.js';
@@ -98,6 +98,37 @@ describe('the service as a process (npm start, npm run token)', () => {
     const service = await startService({ DATA_DIR: dataDir }, await freePort());
     assert.equal(await stop(service), 0);
     assert.equal((await stat('dist/service.js.code-cache')).mtimeMs, written, 'the cache was used, not rejected and written again');
+  });
+
+  it('logs a start in a few lines at the default level, naming classes as the sources do; how Nest assembled the app is at debug', async () => {
+    /** The JSON log lines of one start and stop of the service at `level`, on a new database (which creates the instance). */
+    const startLines = async (level: string): Promise<{ level: number; context?: string; msg: string }[]> => {
+      const fresh = await mkdtemp(join(tmpdir(), 'lpf-logs-'));
+      try {
+        const service = await startService({ DATA_DIR: fresh, LOG_LEVEL: level }, await freePort());
+        assert.equal(await stop(service), 0);
+        return outputOf(service)
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line));
+      } finally {
+        await rm(fresh, { recursive: true, force: true });
+      }
+    };
+    const info = await startLines('info');
+    const contexts = new Set(info.map((line) => line.context).filter((context) => context !== undefined));
+    for (const context of contexts) assert.doesNotMatch(String(context), /^_|_\d+$/, `a bundler's name for a class: ${context}`);
+    // both renamings: Nest's class (bundled as _NestApplication) and ours (compiled as InstanceService_1)
+    assert.ok(contexts.has('NestApplication') && contexts.has('InstanceService'), [...contexts].join(', '));
+    assert.ok(info.some((line) => line.context === 'Main' && /^listening on http:/.test(line.msg)));
+    assert.ok(info.length <= 12, `${info.length} lines at info:\n${info.map((line) => `${line.context}: ${line.msg}`).join('\n')}`);
+    assert.equal(info.filter((line) => ['InstanceLoader', 'RoutesResolver', 'RouterExplorer'].includes(String(line.context))).length, 0);
+    const debug = await startLines('debug');
+    assert.ok(
+      debug.some((line) => line.level === 20 && line.context === 'RouterExplorer' && line.msg === 'Mapped {/admin/v1/policies/login, GET} route'),
+      'the routes at debug',
+    );
+    assert.ok(debug.some((line) => line.level === 20 && line.context === 'InstanceLoader'), 'the modules at debug');
   });
 
   it('the token script mints org-scoped tokens with the org claims', async () => {
