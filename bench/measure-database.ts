@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SQLITE_FILE_NAME } from '../src/common/config/load-config.js';
 import { CannedResponse, readCannedResponse } from './floors/canned-response.js';
 import { ApiClient, inParallel } from './support/api-client.js';
+import { collectHarnessGarbage, harnessGcLine } from './support/harness-gc.js';
 import { benchCpuMs, loadAverage, machineCpuMs } from './support/machine.js';
 import { BenchDatabase } from './support/mysql-database.js';
 import { DatabaseKind, BenchOptions } from './support/options.js';
@@ -147,6 +148,7 @@ export async function measureDatabase(kind: DatabaseKind, options: BenchOptions)
     const fixture = await prepare(kind, dataDir, database?.url, service, durability, options);
     if (options.rows.includes(7) || options.rows.includes(8)) await readEveryOrgOnce(fixture);
     const settledSeconds = await database?.settle();
+    collectHarnessGarbage();
     const lines = [
       `service: ready after launch ${service.readyAfterMs.toFixed(0)} ms; RSS at ready ${atReady.rssMiB.toFixed(1)} MiB, idle ${IDLE_AFTER_READY_MS / 1000} s later ${idle.rssMiB.toFixed(1)} MiB` +
         (options.serviceNodeArgs.length ? `; node args: ${options.serviceNodeArgs.join(' ')}` : ''),
@@ -157,6 +159,7 @@ export async function measureDatabase(kind: DatabaseKind, options: BenchOptions)
         : []),
       setupLine(fixture.population) + (settledSeconds === undefined ? '' : `; then ${settledSeconds.toFixed(1)} s until InnoDB had purged the setup's history`),
       `load: wrk, ${WRK_THREADS} threads, ${WRK_CONNECTIONS} keep-alive connections, --latency, ${options.warmupSeconds} s warm-up + ${options.seconds} s measured per row, rows one after another (except 7 and 8, see below); load average before the rows: ${loadAverage()}`,
+      harnessGcLine(),
     ];
     const rows: RowResult[] = [];
     const interleaved = INTERLEAVED_ROWS.every((number) => options.rows.includes(number));
