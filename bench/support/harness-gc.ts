@@ -2,9 +2,9 @@
  * The bench's own process and its collections. After the setup (10,000 orgs created and read
  * through the API) its heap held some 80 MB, and V8's memory reducer gave it back by compacting
  * collections (26, 12 and 5 ms, with concurrent marking before them) about 16 s after the setup
- * ended: in the middle of the measured slices, always at the same point (the second slice of row
- * 8), where the CPU they took from a machine already shared by the service and wrk raised that
- * slice's p99 to 3.8–6.3 ms in run after run of the A/A control. So `npm run bench` runs this
+ * ended: in the middle of the measured slices, at the same point (the second slice of row 8),
+ * where the CPU they took from a machine already shared by the service and wrk raised that slice's
+ * p99 to 3.9–6.3 ms in eight of eleven runs, A/A controls included. So `npm run bench` runs this
  * process without the memory reducer, and it collects its garbage once before the rows, when
  * nothing is measured.
  */
