@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 /**
  * Loads the service definition in a fresh process, collects garbage and counts the protobufjs
  * Service objects its heap still holds: one per service of SERVICE_PROTO_FILES when only one copy
- * of the definitions is alive (proto-loader builds its own, which must become garbage).
+ * of the definitions is alive (the definition is built from the root the JSON shapes use; a
+ * second parse, such as proto-loader's, would show as a second Service per service).
  */
 function liveServiceObjects(): { live: number; services: number } {
   const script = `

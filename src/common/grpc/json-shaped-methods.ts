@@ -5,11 +5,9 @@ import { UndecodableMessage } from './undecodable-message.js';
 /** What decoded messages look like (proto-loader's options of the service definition). */
 const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, defaults: true, oneofs: true };
 
-/*
- * The codecs of the service definition, which make every method speak the REST JSON shapes:
- * requests are decoded into them (so the same DTO validation applies) and responses are accepted
- * in them (so the same mappers serve both doors).
- */
+// The codecs of the service definition (service-definition.ts), which make every method speak the
+// REST JSON shapes: requests are decoded into them (so the same DTO validation applies) and
+// responses are accepted in them (so the same mappers serve both doors).
 
 /** A message's own codecs (what a package definition lists beside each message type). */
 export function jsonShapedCodecs(type: protobuf.Type): { serialize: (value: unknown) => Buffer; deserialize: (bytes: Buffer) => unknown } {
