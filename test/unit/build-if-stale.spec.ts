@@ -90,6 +90,10 @@ describe('npm run build: the stamp it leaves for npm start', () => {
     run(process.execPath, ['scripts/build-if-stale.mjs']);
     assert.equal(builds(), 2, 'npm start after npm run build built again');
     writeFileSync(join(dir, 'src/main.ts'), 'changed');
+    // an edit after the build: written this soon after the stamp, it could share the stamp's time (the file system's clock
+    // ticks every few ms), and `find -newer` would not see it (once in CI), which no edit by hand can do
+    const later = new Date(Date.now() + 2000);
+    utimesSync(join(dir, 'src/main.ts'), later, later);
     run('sh', ['scripts/build-if-stale.sh']);
     assert.equal(builds(), 3, 'a changed source is built');
   });
