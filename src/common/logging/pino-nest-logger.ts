@@ -13,7 +13,7 @@ const ASSEMBLY_DETAIL = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExpl
  * compiler emits as a self-referencing expression gets the name of its binding
  * (`InstanceService_1`).
  */
-export function contextName(context: string | undefined): string | undefined {
+function contextName(context: string | undefined): string | undefined {
   return context?.replace(/^_(?=[A-Z])/, '').replace(/(?<=[A-Za-z])_\d+$/, '');
 }
 
