@@ -77,6 +77,9 @@ describe('MariaDB: keyed reads answered together, units of work committed togeth
     // a change that leaves the counter alone (no command does that) is not seen: the read was answered from the kept row
     await db.execute("UPDATE kv SET v = 2 WHERE scope = 's' AND k = 'k42'");
     assert.equal(await read(), 1, 'answered from the kept row');
+    // while rows are kept, a key that is not among them, and one without a row, are read from the server
+    const [notKept, missing] = await Promise.all([db.readByKey(VALUE_OF, ['s'], 'k43'), db.readByKey(VALUE_OF, ['s'], 'none')]);
+    assert.deepEqual([notKept?.v, missing], [43, undefined]);
     await setValue('k42', 3);
     assert.equal(await read(), 3, 'the counter moved');
     await settle();

@@ -15,7 +15,9 @@ describe('rows kept for a generation of the committed state', () => {
     const cache = new KeyedReadCache(10);
     cache.keep(byKey, ['s'], 'a', { [ROW_KEY]: 'a' }, 7);
     assert.equal(cache.lookup(byKey, ['s'], 'a'), undefined, 'right after a change nothing is offered');
+    assert.equal(cache.offering, false);
     await settled();
+    assert.equal(cache.offering, true);
     assert.deepEqual([cache.lookup(byKey, ['s'], 'a'), cache.generation], [{ [ROW_KEY]: 'a' }, 7]);
     assert.equal(cache.lookup(byKey, ['t'], 'a'), undefined, 'another scope');
     assert.equal(cache.lookup(otherRead, ['s'], 'a'), undefined, 'another read');

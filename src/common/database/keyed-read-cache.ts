@@ -56,6 +56,11 @@ export class KeyedReadCache {
     return this.current;
   }
 
+  /** Whether any answer is offered now (some are kept and the state is not changing). */
+  get offering(): boolean {
+    return !this.quiet && this.order.size !== 0;
+  }
+
   /** The kept answer (undefined when none is, or while the state keeps changing; an undefined value is never offered). */
   lookup<T>(read: KeyedRead<T>, scope: readonly SqlParam[], key: string): T | undefined {
     if (this.quiet || this.order.size === 0) return undefined;
