@@ -63,7 +63,7 @@ export class KeyedReadCache {
 
   /** The kept answer (undefined when none is, or while the state keeps changing; an undefined value is never offered). */
   lookup<T>(read: KeyedRead<T>, scope: readonly SqlParam[], key: string): T | undefined {
-    if (this.quiet || this.order.size === 0) return undefined;
+    if (!this.offering) return undefined;
     let level = this.reads.get(read);
     for (let i = 0; level !== undefined && i < scope.length; i++) level = level.below.get(scope[i]);
     return level?.answers.get(key) as T | undefined;
