@@ -16,6 +16,7 @@ import { Service } from './support/service.js';
 import { SqliteDurability, sqliteDurability, SYNCHRONOUS_NAMES } from './support/sqlite-durability.js';
 import { errorNotes } from './support/table.js';
 import { TokenMinter } from './support/tokens.js';
+import { pairedRatio } from './support/paired-ratio.js';
 import { pooledWrkResults, runWrk, WRK_CONNECTIONS, WRK_THREADS, WrkLoad, WrkResult } from './support/wrk.js';
 
 /**
@@ -45,12 +46,12 @@ const SLICE_SECONDS = 2;
 const INTERLEAVED_TIME_FACTOR = 3;
 
 /**
- * The slices of the interleaved rows: each row gets INTERLEAVED_TIME_FACTOR × `seconds` in slices
- * of SLICE_SECONDS (at least two), in the order A B B A A B …, so that neither row runs first or
+ * The slices of the interleaved rows: each row gets `--slices` slices of SLICE_SECONDS, by default
+ * as many as make INTERLEAVED_TIME_FACTOR × `seconds` (at least two), in the order A B B A A B …, so that neither row runs first or
  * last more often.
  */
-function interleaving(seconds: number): { sliceSeconds: number; slicesPerRow: number; order: number[] } {
-  const slicesPerRow = Math.max(2, Math.round((seconds * INTERLEAVED_TIME_FACTOR) / SLICE_SECONDS));
+function interleaving(options: BenchOptions): { sliceSeconds: number; slicesPerRow: number; order: number[] } {
+  const slicesPerRow = options.slices ?? Math.max(2, Math.round((options.seconds * INTERLEAVED_TIME_FACTOR) / SLICE_SECONDS));
   const order = Array.from({ length: slicesPerRow }, (_, slice) => (slice % 2 === 0 ? [0, 1] : [1, 0])).flat();
   return { sliceSeconds: SLICE_SECONDS, slicesPerRow, order };
 }
@@ -71,10 +72,12 @@ interface Fixture {
   customOrgToken: string;
   inheritingOrgToken: string;
   cannedFile: string;
-  files: { orgs10: string; orgsAll: string; writeWarmup: string; writeMeasured: string };
+  files: { orgs10: string; orgsAll: string; writeWarmup: string; writeMeasured: string; answersByOrg: string };
   writeBlock: number;
   /** What the raw driver floor reported about its settings, once it ran. */
   floorSettings?: Record<string, unknown>;
+  /** Rows 7 and 8's loads against the org-answer floor, once they ran. */
+  orgAnswerFloor?: InterleavedPair;
   /** The MariaDB server's pid when it runs on this machine (its CPU per request gets a column). */
   databasePid?: number;
 }
@@ -164,13 +167,16 @@ export async function measureDatabase(kind: DatabaseKind, options: BenchOptions)
     const rows: RowResult[] = [];
     const interleaved = INTERLEAVED_ROWS.every((number) => options.rows.includes(number));
     for (const number of options.rows) {
-      if (interleaved && number === INTERLEAVED_ROWS[0]) rows.push(...(await measureInterleaved(INTERLEAVED_ROWS, fixture, options)));
+      if (interleaved && number === INTERLEAVED_ROWS[0]) {
+        rows.push(...(await measureInterleaved(INTERLEAVED_ROWS, fixture, options)));
+        fixture.orgAnswerFloor = await measureOrgAnswerFloor(fixture, options);
+      }
       else if (!(interleaved && INTERLEAVED_ROWS.includes(number))) rows.push(await measureRow(number, fixture, options));
     }
     const peak = service.memory();
     lines.push(`service peak RSS (VmHWM) over the table: ${peak.peakRssMiB.toFixed(1)} MiB; load average after the rows: ${loadAverage()}`);
     const drift = await floorDrift(rows, fixture, options);
-    const notes = [...errorNotes(rows), ...rowNotes(fixture, options), ...sliceNotes(rows, options), ...profileWindows(rows, options), ...drift];
+    const notes = [...errorNotes(rows), ...rowNotes(fixture, options), ...sliceNotes(rows, options), ...orgAnswerFloorNotes(fixture), ...profileWindows(rows, options), ...drift];
     return { title: '', lines, rows, notes };
   } finally {
     await service?.stop();
@@ -205,7 +211,7 @@ async function prepare(
     throw new Error(`the write cycle needs at least ${WRITE_BLOCK_MIN} orgs per wrk thread and phase; raise --orgs`);
   }
   const file = (name: string) => join(dataDir, name);
-  const files = { orgs10: file('orgs-10.txt'), orgsAll: file('orgs-all.txt'), writeWarmup: file('write-warmup.txt'), writeMeasured: file('write-measured.txt') };
+  const files = { orgs10: file('orgs-10.txt'), orgsAll: file('orgs-all.txt'), writeWarmup: file('write-warmup.txt'), writeMeasured: file('write-measured.txt'), answersByOrg: file('answers-by-org.json') };
   // warm-up and measurement get separate blocks: a wrk run restarts its counter at an add, so a block
   // left half-added by the warm-up would answer 409s
   await writeFile(files.orgs10, population.all.slice(0, READ_ORGS).join('\n'));
@@ -287,7 +293,17 @@ async function readEveryOrgOnce(fixture: Fixture): Promise<void> {
   const orgs = fixture.population.all;
   const api = new ApiClient(fixture.service.baseUrl, fixture.iamToken);
   progress(`${fixture.kind}: reading each of the ${orgs.length} orgs once (rows 7 and 8 start from a served state)`);
-  await inParallel(orgs, SETUP_CONCURRENCY, (org) => api.call('POST', LIST_2FA, { org, body: {} }));
+  const answers: Record<string, string> = {};
+  let contentType = '';
+  await inParallel(orgs, SETUP_CONCURRENCY, async (org) => {
+    const response = await api.send('POST', LIST_2FA, { org, body: {} });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`POST ${LIST_2FA} for org ${org} answered ${response.status}: ${text.slice(0, 300)}`);
+    answers[org] = text;
+    contentType = response.headers.get('content-type') ?? '';
+  });
+  // the org-answer floor answers each org with what the service answered it (see measureOrgAnswerFloor)
+  await writeFile(fixture.files.answersByOrg, JSON.stringify({ contentType, answers }));
 }
 
 /**
@@ -303,37 +319,75 @@ async function readEveryOrgOnce(fixture: Fixture): Promise<void> {
  */
 async function measureInterleaved(numbers: [number, number], fixture: Fixture, options: BenchOptions): Promise<RowResult[]> {
   const loads = numbers.map((number) => randomOrgLoad(number, fixture, options));
+  const clock = () => fixture.service.secondsSinceLaunch();
+  const measuredFromS = clock();
+  const pair = await interleave(numbers, loads, fixture.service.pid, fixture.databasePid, options, clock);
+  const measuredToS = clock();
+  return numbers.map((number, i) => ({
+    ...rowOf(number, options, pair.pooled[i], fixture.service.memory().rssMiB),
+    measuredFromS,
+    measuredToS,
+    ...cpuPerRequest(pair.cpu[i], pair.pooled[i].requests),
+    sliceP99Ms: pair.slices[i].map((run) => run.p99Ms),
+    sliceStartS: pair.startsS[i],
+  }));
+}
+
+/** Two loads measured in alternating slices against one process (see measureInterleaved). */
+interface InterleavedPair {
+  slices: WrkResult[][];
+  pooled: WrkResult[];
+  cpu: CpuUse[];
+  /** When each slice began, on `clock`. */
+  startsS: number[][];
+}
+
+async function interleave(
+  numbers: [number, number],
+  loads: WrkLoad[],
+  pid: number,
+  databasePid: number | undefined,
+  options: BenchOptions,
+  clock: () => number,
+  label = (number: number) => `row ${number} ${rowName(number, options)}`,
+): Promise<InterleavedPair> {
   for (const [i, number] of numbers.entries()) {
-    progress(`row ${number} ${rowName(number, options)}: ${options.warmupSeconds} s warm-up`);
+    progress(`${label(number)}: ${options.warmupSeconds} s warm-up`);
     await runWrk(loads[i], options.warmupSeconds);
   }
-  const { sliceSeconds, order } = interleaving(options.seconds);
-  progress(`rows ${numbers.join(' and ')}: a lead-in slice of each, not measured`);
+  const { sliceSeconds, order } = interleaving(options);
+  const both = numbers.map(label).join(' and ');
+  progress(`${both}: a lead-in slice of each, not measured`);
   for (const load of loads) await runWrk(load, sliceSeconds);
-  progress(`rows ${numbers.join(' and ')} interleaved: ${order.map((i) => numbers[i]).join(' ')}, ${sliceSeconds} s each`);
-  const runs: WrkResult[][] = numbers.map(() => []);
-  const starts: number[][] = numbers.map(() => []);
-  const cpu: CpuUse[] = numbers.map(() => ({ processMs: 0, databaseMs: fixture.databasePid === undefined ? undefined : 0, elsewhereMs: 0, capacityMs: 0 }));
-  const measuredFromS = fixture.service.secondsSinceLaunch();
+  progress(`${both} interleaved: ${order.map((i) => numbers[i]).join(' ')}, ${sliceSeconds} s each`);
+  const slices: WrkResult[][] = numbers.map(() => []);
+  const startsS: number[][] = numbers.map(() => []);
+  const cpu: CpuUse[] = numbers.map(() => ({ processMs: 0, databaseMs: databasePid === undefined ? undefined : 0, elsewhereMs: 0, capacityMs: 0 }));
   for (const i of order) {
-    const window = cpuWindow(fixture.service.pid, fixture.databasePid);
-    starts[i].push(fixture.service.secondsSinceLaunch());
-    runs[i].push(await runWrk(loads[i], sliceSeconds));
-    const used = window.end();
-    cpu[i] = addedCpuUse(cpu[i], used);
+    const window = cpuWindow(pid, databasePid);
+    startsS[i].push(clock());
+    slices[i].push(await runWrk(loads[i], sliceSeconds));
+    cpu[i] = addedCpuUse(cpu[i], window.end());
   }
-  const measuredToS = fixture.service.secondsSinceLaunch();
-  return numbers.map((number, i) => {
-    const pooled = pooledWrkResults(runs[i]);
-    return {
-      ...rowOf(number, options, pooled, fixture.service.memory().rssMiB),
-      measuredFromS,
-      measuredToS,
-      ...cpuPerRequest(cpu[i], pooled.requests),
-      sliceP99Ms: runs[i].map((run) => run.p99Ms),
-      sliceStartS: starts[i],
-    };
-  });
+  return { slices, pooled: slices.map((runs) => pooledWrkResults(runs)), cpu, startsS };
+}
+
+/**
+ * Rows 7 and 8's loads, interleaved the same way, against the org-answer floor (node:http handing
+ * each org the bytes the service answered it, from a Map): how much a p99 with 10,000 orgs differs
+ * from one with 10 on this machine, in this run, for a server that does nothing else.
+ */
+async function measureOrgAnswerFloor(fixture: Fixture, options: BenchOptions): Promise<InterleavedPair> {
+  const port = await freePort();
+  const floor = new NodeProcess('dist/bench/floors/org-answer-server.js', [String(port), fixture.files.answersByOrg], {});
+  try {
+    await floor.waitForLine(/^ready/);
+    const loads = INTERLEAVED_ROWS.map((number) => ({ ...randomOrgLoad(number, fixture, options), url: `http://127.0.0.1:${port}${LIST_2FA}` }));
+    const started = Date.now();
+    return await interleave(INTERLEAVED_ROWS, loads, floor.pid, undefined, options, () => (Date.now() - started) / 1000, (number) => `org-answer floor, row ${number}'s load`);
+  } finally {
+    await floor.stop();
+  }
 }
 
 async function measureService(number: number, load: WrkLoad, fixture: Fixture, options: BenchOptions, warmup: WrkLoad = load): Promise<RowResult> {
@@ -500,7 +554,7 @@ function rowNotes(fixture: Fixture, options: BenchOptions): string[] {
   ];
   if (fixture.databasePid !== undefined) notes.push(`DB µs/req: CPU time of the MariaDB server (pid ${fixture.databasePid}, on this machine) over the same seconds, per request or transaction.`);
   if (INTERLEAVED_ROWS.every((number) => options.rows.includes(number))) {
-    const { sliceSeconds, slicesPerRow, order } = interleaving(options.seconds);
+    const { sliceSeconds, slicesPerRow, order } = interleaving(options);
     const pattern = order.map((i) => 'AB'[i]).join(' ');
     notes.push(
       `rows ${INTERLEAVED_ROWS.join(' and ')} ran interleaved (${slicesPerRow} slices of ${sliceSeconds} s each, ${pattern}, after a warm-up and an unmeasured lead-in slice of each), so the machine's drift moves both alike; ` +
@@ -535,8 +589,33 @@ function sliceNotes(rows: RowResult[], options: BenchOptions): string[] {
     // the median slice has no full collection in it: the typical p99, apart from where the collections fell
     const [a, b] = sliced.map((row) => median(row.sliceP99Ms as number[]));
     notes.push(`median slice p99: row ${sliced[0].number} ${a.toFixed(2)} ms, row ${sliced[1].number} ${b.toFixed(2)} ms (${(b / a).toFixed(2)}×; the pooled p99s compare ${(sliced[1].p99Ms / sliced[0].p99Ms).toFixed(2)}×).`);
+    const paired = pairedRatio(sliced[0].sliceP99Ms as number[], sliced[1].sliceP99Ms as number[]);
+    if (paired) {
+      notes.push(
+        `paired slices (each slice of row ${sliced[1].number} over its neighbour of row ${sliced[0].number}, geometric mean): p99 ${paired.ratio.toFixed(3)}×, ` +
+          `95% confidence interval ${paired.low.toFixed(3)}–${paired.high.toFixed(3)} over ${paired.pairs} pairs (--slices N for more).`,
+      );
+    }
   }
   return notes;
+}
+
+/** Rows 7 and 8's loads against the org-answer floor: its rates, p99s and the same comparisons as the service's. */
+function orgAnswerFloorNotes(fixture: Fixture): string[] {
+  const floor = fixture.orgAnswerFloor;
+  if (floor === undefined) return [];
+  const [a, b] = floor.pooled;
+  const cpu = floor.cpu.map((use, i) => ((use.processMs * 1000) / floor.pooled[i].requests).toFixed(1));
+  const [sliceA, sliceB] = floor.slices.map((runs) => runs.map((run) => run.p99Ms));
+  const paired = pairedRatio(sliceA, sliceB);
+  return [
+    `org-answer floor (node:http answering each org the bytes the service answered it, from a Map; no auth, no database), rows 7 and 8's loads interleaved the same way: ` +
+      `10 orgs ${a.rate.toFixed(0)} req/s, p99 ${a.p99Ms.toFixed(2)} ms, ${cpu[0]} µs CPU/req; 10,000 orgs ${b.rate.toFixed(0)} req/s, p99 ${b.p99Ms.toFixed(2)} ms, ${cpu[1]} µs CPU/req; ` +
+      `pooled p99 ${(b.p99Ms / a.p99Ms).toFixed(2)}×, median slice ${(median(sliceB) / median(sliceA)).toFixed(2)}×` +
+      (paired ? `, paired slices ${paired.ratio.toFixed(3)}× (95% confidence interval ${paired.low.toFixed(3)}–${paired.high.toFixed(3)})` : '') +
+      (a.non2xx + b.non2xx > 0 ? `; !! ${a.non2xx + b.non2xx} answers were not 2xx` : '') +
+      '.',
+  ];
 }
 
 function median(values: number[]): number {

@@ -17,6 +17,8 @@ export interface BenchOptions {
   serviceOutput?: string;
   /** Row 8 reads the same 10 orgs as row 7: how far two equal loads differ in rows 7 and 8's interleaving. */
   control: boolean;
+  /** Slices per row in rows 7 and 8's interleaving (unset: three times `seconds` in slices). */
+  slices?: number;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -29,6 +31,8 @@ export const USAGE = `npm run bench -- [options]
   --only ROW[,ROW…]          run only these rows (numbers or names; repeatable)
   --service-node-args "..."  node options for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/x"
   --service-output PATH      write the service's output (e.g. with --service-node-args --trace-gc) to PATH.sqlite / PATH.mysql
+  --slices N                 slices of 2 s per row in rows 7 and 8's interleaving (default: 3 × --seconds ÷ 2;
+                             more pairs narrow the confidence interval of their p99 ratio)
   --control                  row 8 reads the same 10 orgs as row 7 (an A/A control: the ratio of two equal loads
                              shows how finely this run can compare rows 7 and 8)`;
 
@@ -45,6 +49,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'service-node-args': { type: 'string', default: '' },
       'service-output': { type: 'string' },
       control: { type: 'boolean', default: false },
+      slices: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -63,6 +68,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     serviceNodeArgs: values['service-node-args'].split(/\s+/).filter(Boolean),
     serviceOutput: values['service-output'],
     control: values.control,
+    slices: values.slices === undefined ? undefined : atLeast(2, values.slices, '--slices'),
   };
 }
 
@@ -80,7 +86,11 @@ function joinNodeArgs(argv: string[]): string[] {
 }
 
 function positive(text: string, name: string): number {
+  return atLeast(1, text, name);
+}
+
+function atLeast(least: number, text: string, name: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, not ${text}`);
+  if (!Number.isInteger(value) || value < least) throw new Error(`${name} must be a whole number of at least ${least}, not ${text}`);
   return value;
 }
