@@ -46,9 +46,9 @@ const SLICE_SECONDS = 2;
 const INTERLEAVED_TIME_FACTOR = 3;
 
 /**
- * The slices of the interleaved rows: each row gets `--slices` slices of SLICE_SECONDS, by default
- * as many as make INTERLEAVED_TIME_FACTOR × `seconds` (at least two), in the order A B B A A B …, so that neither row runs first or
- * last more often.
+ * The slices of the interleaved rows: each row gets `--slices` slices of SLICE_SECONDS (by default
+ * as many as make INTERLEAVED_TIME_FACTOR × `seconds`, at least two), in the order A B B A A B …,
+ * so that neither row runs first or last more often.
  */
 function interleaving(options: BenchOptions): { sliceSeconds: number; slicesPerRow: number; order: number[] } {
   const slicesPerRow = options.slices ?? Math.max(2, Math.round((options.seconds * INTERLEAVED_TIME_FACTOR) / SLICE_SECONDS));
@@ -170,13 +170,12 @@ export async function measureDatabase(kind: DatabaseKind, options: BenchOptions)
       if (interleaved && number === INTERLEAVED_ROWS[0]) {
         rows.push(...(await measureInterleaved(INTERLEAVED_ROWS, fixture, options)));
         fixture.orgAnswerFloor = await measureOrgAnswerFloor(fixture, options);
-      }
-      else if (!(interleaved && INTERLEAVED_ROWS.includes(number))) rows.push(await measureRow(number, fixture, options));
+      } else if (!(interleaved && INTERLEAVED_ROWS.includes(number))) rows.push(await measureRow(number, fixture, options));
     }
     const peak = service.memory();
     lines.push(`service peak RSS (VmHWM) over the table: ${peak.peakRssMiB.toFixed(1)} MiB; load average after the rows: ${loadAverage()}`);
     const drift = await floorDrift(rows, fixture, options);
-    const notes = [...errorNotes(rows), ...rowNotes(fixture, options), ...sliceNotes(rows, options), ...orgAnswerFloorNotes(fixture), ...profileWindows(rows, options), ...drift];
+    const notes = [...errorNotes(rows), ...rowNotes(fixture, options), ...sliceNotes(rows, options), ...orgAnswerFloorNotes(fixture, options), ...profileWindows(rows, options), ...drift];
     return { title: '', lines, rows, notes };
   } finally {
     await service?.stop();
@@ -601,16 +600,18 @@ function sliceNotes(rows: RowResult[], options: BenchOptions): string[] {
 }
 
 /** Rows 7 and 8's loads against the org-answer floor: its rates, p99s and the same comparisons as the service's. */
-function orgAnswerFloorNotes(fixture: Fixture): string[] {
+function orgAnswerFloorNotes(fixture: Fixture, options: BenchOptions): string[] {
   const floor = fixture.orgAnswerFloor;
   if (floor === undefined) return [];
   const [a, b] = floor.pooled;
-  const cpu = floor.cpu.map((use, i) => ((use.processMs * 1000) / floor.pooled[i].requests).toFixed(1));
+  const each = floor.pooled.map(
+    (run, i) => `${rowName(INTERLEAVED_ROWS[i], options)}'s load ${run.rate.toFixed(0)} req/s, p99 ${run.p99Ms.toFixed(2)} ms, ${((floor.cpu[i].processMs * 1000) / run.requests).toFixed(1)} µs CPU/req`,
+  );
   const [sliceA, sliceB] = floor.slices.map((runs) => runs.map((run) => run.p99Ms));
   const paired = pairedRatio(sliceA, sliceB);
   return [
     `org-answer floor (node:http answering each org the bytes the service answered it, from a Map; no auth, no database), rows 7 and 8's loads interleaved the same way: ` +
-      `10 orgs ${a.rate.toFixed(0)} req/s, p99 ${a.p99Ms.toFixed(2)} ms, ${cpu[0]} µs CPU/req; 10,000 orgs ${b.rate.toFixed(0)} req/s, p99 ${b.p99Ms.toFixed(2)} ms, ${cpu[1]} µs CPU/req; ` +
+      `${each.join('; ')}; ` +
       `pooled p99 ${(b.p99Ms / a.p99Ms).toFixed(2)}×, median slice ${(median(sliceB) / median(sliceA)).toFixed(2)}×` +
       (paired ? `, paired slices ${paired.ratio.toFixed(3)}× (95% confidence interval ${paired.low.toFixed(3)}–${paired.high.toFixed(3)})` : '') +
       (a.non2xx + b.non2xx > 0 ? `; !! ${a.non2xx + b.non2xx} answers were not 2xx` : '') +
