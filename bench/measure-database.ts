@@ -16,7 +16,7 @@ import { Service } from './support/service.js';
 import { SqliteDurability, sqliteDurability, SYNCHRONOUS_NAMES } from './support/sqlite-durability.js';
 import { errorNotes } from './support/table.js';
 import { TokenMinter } from './support/tokens.js';
-import { pairedRatio } from './support/paired-ratio.js';
+import { describePairedRatio, pairedRatio } from './support/paired-ratio.js';
 import { pooledWrkResults, runWrk, WRK_CONNECTIONS, WRK_THREADS, WrkLoad, WrkResult } from './support/wrk.js';
 
 /**
@@ -295,11 +295,9 @@ async function readEveryOrgOnce(fixture: Fixture): Promise<void> {
   const answers: Record<string, string> = {};
   let contentType = '';
   await inParallel(orgs, SETUP_CONCURRENCY, async (org) => {
-    const response = await api.send('POST', LIST_2FA, { org, body: {} });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`POST ${LIST_2FA} for org ${org} answered ${response.status}: ${text.slice(0, 300)}`);
-    answers[org] = text;
-    contentType = response.headers.get('content-type') ?? '';
+    const answer = await api.answerText('POST', LIST_2FA, { org, body: {} });
+    answers[org] = answer.text;
+    contentType = answer.contentType;
   });
   // the org-answer floor answers each org with what the service answered it (see measureOrgAnswerFloor)
   await writeFile(fixture.files.answersByOrg, JSON.stringify({ contentType, answers }));
@@ -590,10 +588,7 @@ function sliceNotes(rows: RowResult[], options: BenchOptions): string[] {
     notes.push(`median slice p99: row ${sliced[0].number} ${a.toFixed(2)} ms, row ${sliced[1].number} ${b.toFixed(2)} ms (${(b / a).toFixed(2)}×; the pooled p99s compare ${(sliced[1].p99Ms / sliced[0].p99Ms).toFixed(2)}×).`);
     const paired = pairedRatio(sliced[0].sliceP99Ms as number[], sliced[1].sliceP99Ms as number[]);
     if (paired) {
-      notes.push(
-        `paired slices (each slice of row ${sliced[1].number} over its neighbour of row ${sliced[0].number}, geometric mean): p99 ${paired.ratio.toFixed(3)}×, ` +
-          `95% confidence interval ${paired.low.toFixed(3)}–${paired.high.toFixed(3)} over ${paired.pairs} pairs (--slices N for more).`,
-      );
+      notes.push(`paired slices (each slice of row ${sliced[1].number} over its neighbour of row ${sliced[0].number}, geometric mean): p99 ${describePairedRatio(paired)} (--slices N for more).`);
     }
   }
   return notes;
@@ -613,7 +608,7 @@ function orgAnswerFloorNotes(fixture: Fixture, options: BenchOptions): string[] 
     `org-answer floor (node:http answering each org the bytes the service answered it, from a Map; no auth, no database), rows 7 and 8's loads interleaved the same way: ` +
       `${each.join('; ')}; ` +
       `pooled p99 ${(b.p99Ms / a.p99Ms).toFixed(2)}×, median slice ${(median(sliceB) / median(sliceA)).toFixed(2)}×` +
-      (paired ? `, paired slices ${paired.ratio.toFixed(3)}× (95% confidence interval ${paired.low.toFixed(3)}–${paired.high.toFixed(3)})` : '') +
+      (paired ? `, paired slices ${describePairedRatio(paired)}` : '') +
       (a.non2xx + b.non2xx > 0 ? `; !! ${a.non2xx + b.non2xx} answers were not 2xx` : '') +
       '.',
   ];

@@ -9,10 +9,16 @@ export class ApiClient {
   ) {}
 
   async call<T = unknown>(method: string, path: string, options: { org?: string; body?: unknown } = {}): Promise<T> {
+    const { text } = await this.answerText(method, path, options);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** A 2xx answer's text as sent, with its content type (anything else throws). */
+  async answerText(method: string, path: string, options: { org?: string; body?: unknown } = {}): Promise<{ text: string; contentType: string }> {
     const response = await this.send(method, path, options);
     const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
-    return (text ? JSON.parse(text) : undefined) as T;
+    if (!response.ok) throw new Error(`${method} ${path}${options.org ? ` for org ${options.org}` : ''} answered ${response.status}: ${text.slice(0, 300)}`);
+    return { text, contentType: response.headers.get('content-type') ?? '' };
   }
 
   send(method: string, path: string, options: { org?: string; body?: unknown } = {}): Promise<Response> {

@@ -22,6 +22,11 @@ export function pairedRatio(a: readonly number[], b: readonly number[]): PairedR
   return { ratio: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half), pairs: n };
 }
 
+/** How the bench prints it: `1.094× (95% confidence interval 0.960–1.247 over 20 pairs)`. */
+export function describePairedRatio(paired: PairedRatio): string {
+  return `${paired.ratio.toFixed(3)}× (95% confidence interval ${paired.low.toFixed(3)}–${paired.high.toFixed(3)} over ${paired.pairs} pairs)`;
+}
+
 /**
  * The two-sided 95% quantile of Student's t with `df` degrees of freedom: exact from a table up to
  * 30, then the Cornish-Fisher expansion around the normal quantile (within 0.001 of it from 30 up).
