@@ -124,6 +124,31 @@ describe('two service processes on one MariaDB: what one process writes, the oth
     );
   });
 
+  it('a position counter left behind the stored positions (a transaction that landed in part) does not stop positioning: the next event goes above the highest, and a process says so', async () => {
+    const [{ instanceId }] = await allEvents(services[0], token).then((events) => events as unknown as { instanceId: string }[]);
+    const connection = await createConnection({ uri: database.url });
+    let highest: number;
+    try {
+      const [rows] = await connection.query('SELECT MAX(position) AS highest FROM events');
+      highest = Number((rows as { highest: number }[])[0].highest);
+      await connection.query('UPDATE event_positions SET last_position = ? WHERE id = 1', [highest - 5]);
+      await connection.query(
+        'INSERT INTO events (instance_id, aggregate_type, aggregate_id, sequence, event_type, payload, creator, resource_owner, created_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?, NOW(3))',
+        [instanceId, 'org', 'behind-counter', 'org.policy.login.changed', '{}', 'test', 'behind-counter'],
+      );
+    } finally {
+      await connection.end();
+    }
+    const answer = await services[1].call('POST', EVENTS, token, { aggregateId: 'behind-counter', asc: true });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.deepEqual(
+      (answer.body.events as EventBody[]).map((event) => Number(event.position)),
+      [highest + 1],
+    );
+    const said = services.flatMap((service) => service.output().split('\n')).filter((line) => line.includes(`position counter (${highest - 5}) is behind the highest stored position (${highest})`));
+    assert.ok(said.length > 0, 'a process logged the counter behind the positions');
+  });
+
   it('a factor written through one process is in the very next read through the other, 500 times', async () => {
     const org = await newOrgWithCustomPolicy('Read your writes', services[0]);
     const stale: string[] = [];

@@ -9,12 +9,17 @@ import { KeyedReadCache } from './keyed-read-cache.js';
 import { mergedStatements } from './merged-statements.js';
 import { NumberedWrite, mysqlNumberedStatements, unnumberedStatements } from './numbered-writes.js';
 import { inlineParams } from './mysql-literal.js';
-import { causalRead } from './galera.js';
+import { GALERA_FRAME, PLAIN_FRAME, TransactionFrame, abortedAsConflict, causalRead } from './galera.js';
 import { GENERATION_SQL, READ_AT_COLUMN } from './position-counter.js';
 import { ReadCoalescer } from './read-coalescer.js';
 import { SqlParam, SqlRow, SqlStatement, SqlWriteResult } from './sql.js';
 import { SqlDatabase } from './sql-database.js';
 import { BufferedTransaction, SqlTransaction, UnitWrites } from './sql-transaction.js';
+
+/** A unit's writes, and how often the pool had moved to another host when the unit began to read. */
+interface PendingUnit extends UnitWrites {
+  failoversAtRead: number;
+}
 
 /** Statements of one keyed read and scope running at once; the reads that arrive meanwhile wait for the next. */
 const KEYED_STATEMENTS_IN_FLIGHT = 2;
@@ -54,7 +59,7 @@ export class MysqlDatabase extends SqlDatabase {
   private readonly coalescer = new ReadCoalescer((sql, params) => this.read(withReadAt(sql), params), KEYED_STATEMENTS_IN_FLIGHT);
   private readonly kept = new KeyedReadCache();
   private readonly generations = new GenerationCheck(() => this.generation(), GENERATION_CHECKS_IN_FLIGHT);
-  private readonly commits = new CommitBatcher<UnitWrites>(
+  private readonly commits = new CommitBatcher<PendingUnit>(
     (units) => this.commitNow(units),
     COMMITS_IN_FLIGHT,
     // a unit whose node went away runs again from its read, never its writes alone on another node
@@ -66,6 +71,8 @@ export class MysqlDatabase extends SqlDatabase {
   private readonly failoverLog = new Logger('Database');
   /** How the event positions are written: at commit, or (on Galera) by the event sequencer afterwards. */
   private readonly numbered: (writes: readonly NumberedWrite[]) => SqlStatement[];
+  /** How a transaction's batch opens and closes (on Galera, guarded against an abort that does not stop the batch). */
+  private readonly frame: TransactionFrame;
 
   constructor(
     /** The hosts of DATABASE_URL; with one, exactly that host's pool and nothing more (see failover-pool.ts). */
@@ -75,6 +82,7 @@ export class MysqlDatabase extends SqlDatabase {
   ) {
     super();
     this.numbered = galera ? unnumberedStatements : mysqlNumberedStatements;
+    this.frame = galera ? GALERA_FRAME : PLAIN_FRAME;
   }
 
   override readByKey<T>(read: KeyedRead<T>, scope: readonly SqlParam[], key: string): Promise<T | undefined> {
@@ -175,9 +183,10 @@ export class MysqlDatabase extends SqlDatabase {
       (sql, params) => this.read(sql, params),
       (read, scope, key) => this.coalescer.read(read, scope, key),
     );
+    const failoversAtRead = this.pools.failovers;
     const result = await work(tx);
     const writes = tx.unitWrites();
-    if (!dryRun && writes.writes.length + writes.numbered.length > 0) await this.commits.commit(writes);
+    if (!dryRun && writes.writes.length + writes.numbered.length > 0) await this.commits.commit({ ...writes, failoversAtRead });
     return result;
   }
 
@@ -193,19 +202,19 @@ export class MysqlDatabase extends SqlDatabase {
       // on Galera the first read waits until this node has applied what the cluster committed before
       // (causal): a unit run again after another node's commit won its conflict then sees that commit
       const first = this.galera ? causalRead(text) : text;
-      const results = (await query(connection, `SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION; ${first}`)) as unknown[];
+      const results = (await query(connection, [...this.frame.begin(['SET TRANSACTION ISOLATION LEVEL READ COMMITTED']), first].join('; '))) as unknown[];
       return results[results.length - 1] as SqlRow[];
     });
     let result: T | undefined;
     try {
-      return await settled(connection, async () => {
+      return await settled(connection, this.frame.rollback, async () => {
         result = await work(tx);
         committing = true;
-        await query(connection, [...(started ? [] : ['START TRANSACTION']), ...tx.statements(this.numbered).map(inlineParams), 'COMMIT'].join(';\n'));
+        await query(connection, [...(started ? [] : this.frame.begin()), ...tx.statements(this.numbered).map(inlineParams), ...this.frame.end].join(';\n'));
         return result;
       });
     } catch (error) {
-      if (!this.pools.canMoveOn(error)) throw error;
+      if (!this.pools.canMoveOn(error)) throw abortedAsConflict(error);
       await this.pools.moveOn(pool, error);
       if (committing && (await this.committed([tx.unitWrites()], error))) return result as T;
       throw new RunAgainOnNextNode(error);
@@ -224,14 +233,17 @@ export class MysqlDatabase extends SqlDatabase {
    * so the next node is asked (causally) whether its events are there: then its callers are
    * answered, otherwise it runs again from its read.
    */
-  private async commitNow(units: UnitWrites[]): Promise<void> {
+  private async commitNow(units: PendingUnit[]): Promise<void> {
     const writes = mergedStatements(units, this.numbered);
     const pool = this.pools.current;
+    // a unit that read through another node (the pool moved since) may have seen commits this node
+    // has not applied yet, and its writes assume them: on Galera the batch waits for them first
+    const catchUp = this.galera && units.some((unit) => unit.failoversAtRead !== this.pools.failovers) ? [causalRead('SELECT 1')] : [];
     const connection = await connectionOf(pool).catch((error: unknown) => this.notSent(pool, error));
     try {
-      await settled(connection, () => query(connection, ['START TRANSACTION', ...writes.map(inlineParams), 'COMMIT'].join(';\n')));
+      await settled(connection, this.frame.rollback, () => query(connection, [...catchUp, ...this.frame.begin(), ...writes.map(inlineParams), ...this.frame.end].join(';\n')));
     } catch (error) {
-      if (!this.pools.canMoveOn(error)) throw error;
+      if (!this.pools.canMoveOn(error)) throw abortedAsConflict(error);
       await this.pools.moveOn(pool, error);
       if (await this.committed(units, error)) return;
       throw new RunAgainOnNextNode(error);
@@ -280,13 +292,13 @@ function connectionOf(pool: Pool): Promise<PoolConnection> {
  * failure (the server stops at the failing statement and leaves the transaction open) rolled
  * back, or closed when even that fails.
  */
-async function settled<T>(connection: PoolConnection, work: () => Promise<T>): Promise<T> {
+async function settled<T>(connection: PoolConnection, rollback: string, work: () => Promise<T>): Promise<T> {
   try {
     const result = await work();
     connection.release();
     return result;
   } catch (error) {
-    await query(connection, 'ROLLBACK').then(
+    await query(connection, rollback).then(
       () => connection.release(),
       () => connection.destroy(),
     );

@@ -20,6 +20,7 @@ interface EventKey {
 
 interface PendingEvent extends EventKey {
   last_position?: number | string;
+  highest_position?: number | string | null;
   created_at: string;
 }
 
@@ -28,13 +29,14 @@ const eventKey = (event: EventKey) => `${event.instance_id}/${event.aggregate_ty
 const PENDING_KEYS_SQL = 'SELECT instance_id, aggregate_type, aggregate_id, sequence FROM events WHERE position IS NULL';
 
 /**
- * The counter row locked (its result set is not used), then, not locking, the counter and the
- * events without a position (one row with NULL event columns when there are none). The locking
- * transaction answers a multi-statement read with its last result set.
+ * The counter row locked (its result set is not used), then, not locking, the counter, the
+ * highest position stored (the end of its index) and the events without a position (one row with
+ * NULL event columns when there are none). The locking transaction answers a multi-statement read
+ * with its last result set.
  */
 const LOCK_AND_READ_PENDING_SQL =
   'SELECT last_position FROM event_positions WHERE id = 1 FOR UPDATE; ' +
-  'SELECT p.last_position, e.instance_id, e.aggregate_type, e.aggregate_id, e.sequence, e.created_at ' +
+  'SELECT p.last_position, (SELECT MAX(position) FROM events) AS highest_position, e.instance_id, e.aggregate_type, e.aggregate_id, e.sequence, e.created_at ' +
   'FROM event_positions p LEFT JOIN events e ON e.position IS NULL WHERE p.id = 1';
 
 /** One event's position, by primary key: the statement locks that row alone. */
@@ -135,7 +137,7 @@ export class EventSequencer implements OnApplicationBootstrap, OnApplicationShut
     const rows = await tx.read<PendingEvent & SqlRow>(LOCK_AND_READ_PENDING_SQL);
     const pending = rows.filter((row) => row.instance_id !== null && row.instance_id !== undefined);
     if (pending.length === 0) return 0;
-    const first = Number(rows[0].last_position) + 1;
+    const first = this.nextPosition(Number(rows[0].last_position), Number(rows[0].highest_position ?? 0));
     const ordered = inPositionOrder(pending);
     ordered.forEach((event, i) => tx.write(POSITION_SQL, [first + i, event.instance_id, event.aggregate_type, event.aggregate_id, Number(event.sequence)]));
     if (this.publishing) {
@@ -146,6 +148,18 @@ export class EventSequencer implements OnApplicationBootstrap, OnApplicationShut
     }
     tx.write('UPDATE event_positions SET last_position = ? WHERE id = 1', [first + ordered.length - 1]);
     return ordered.length;
+  }
+
+  /**
+   * The first position to give: after the counter, and never below a stored position. The counter
+   * and the positions move in one transaction, so they agree; a database whose transactions once
+   * landed in part (see GALERA_FRAME) may hold a position above the counter, and positioning there
+   * would hit that position's key on every try and stop all positioning (ListEvents answering 503).
+   */
+  private nextPosition(counter: number, highest: number): number {
+    if (highest <= counter) return counter + 1;
+    this.logger.error(`the position counter (${counter}) is behind the highest stored position (${highest}): positions continue above ${highest}`);
+    return highest + 1;
   }
 }
 
