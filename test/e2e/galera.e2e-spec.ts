@@ -341,7 +341,7 @@ describe('a three-node MariaDB Galera cluster with a service process on each of 
   });
 
   it('after all of the above, no process logged a unit that hit one duplicate key on every attempt, nor a position counter behind the stored positions', () => {
-    // either would mean a transaction that landed in part (see GALERA_FRAME): tables that disagree with each other
+    // either would mean a transaction that landed in part (see GALERA_FRAME in transaction-frame.ts): tables that disagree with each other
     for (const service of services) {
       assert.deepEqual(
         service.output().split('\n').filter((line) => /same duplicate key on all|position counter \(\d+\) is behind/.test(line)),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GALERA_FRAME, PLAIN_FRAME, abortedAsConflict } from '../../src/common/database/galera.js';
+import { GALERA_FRAME, PLAIN_FRAME, abortedAsConflict } from '../../src/common/database/transaction-frame.js';
 import { isDuplicateKey, isRetryableConflict } from '../../src/common/database/retryable-conflict.js';
 
 describe('a transaction on a Galera node: its frame, and the failure of a batch whose transaction an abort took', () => {
