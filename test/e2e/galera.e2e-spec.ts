@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { Logger } from '@nestjs/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +20,7 @@ import { GaleraCluster, missingGalera } from '../support/galera-cluster.js';
 import { LIMIT_NEVER_MET } from '../support/limits.js';
 import { CallResult, ServiceProcess } from '../support/service-process.js';
 import { developmentToken } from '../support/tokens.js';
+import '../support/no-debug-lines.js';
 
 const ADMIN_LIST = '/admin/v1/policies/login/second_factors/_search';
 const OTP_SMS = 4;
@@ -125,8 +125,6 @@ describe('a three-node MariaDB Galera cluster with a service process on each of 
   });
 
   it('units of work racing through two nodes, each adding 1 to the same 12 rows, land whole or not at all: every row ends at the number of units acknowledged', async (t) => {
-    // the conflicts' debug lines (thousands) are not this test's news; a unit that gives up still warns
-    Logger.overrideLogger(['error', 'warn']);
     await cluster.query(0, 'CREATE DATABASE unit_probe');
     await cluster.query(0, `CREATE TABLE unit_probe.counters (id INT NOT NULL PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB`);
     await cluster.query(0, `INSERT INTO unit_probe.counters VALUES ${Array.from({ length: 12 }, (_, i) => `(${i + 1}, 0)`).join(', ')}`);

@@ -5,6 +5,7 @@ import { FailoverPool } from '../../src/common/database/failover-pool.js';
 import { KeyedRead, ROW_KEY } from '../../src/common/database/keyed-read.js';
 import { MysqlDatabase } from '../../src/common/database/mysql-database.js';
 import { MYSQL_URL, createMysqlDatabase } from '../support/databases.js';
+import '../support/no-debug-lines.js';
 
 const VALUE_OF = new KeyedRead((keys) => `SELECT k AS ${ROW_KEY}, v FROM kv WHERE scope = ? AND k IN (${keys})`);
 

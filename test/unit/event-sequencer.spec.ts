@@ -5,6 +5,7 @@ import { SqlDatabase, WriteContention } from '../../src/common/database/sql-data
 import { SqlRow, SqlStatement, SqlWriteResult } from '../../src/common/database/sql.js';
 import { BufferedTransaction, SqlTransaction } from '../../src/common/database/sql-transaction.js';
 import { EventSequencer } from '../../src/modules/events/event-sequencer.service.js';
+import '../support/no-debug-lines.js';
 
 interface StoredEvent {
   aggregate_id: string;

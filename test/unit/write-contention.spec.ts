@@ -5,6 +5,7 @@ import { SqlRow, SqlWriteResult } from '../../src/common/database/sql.js';
 import { SqlTransaction } from '../../src/common/database/sql-transaction.js';
 import { DomainError } from '../../src/common/errors/domain-error.js';
 import { ErrorKind } from '../../src/common/errors/error-kind.js';
+import '../support/no-debug-lines.js';
 
 /** A database whose commits lose to a concurrent writer the first `conflicts` times (as a Galera node losing certification does). */
 class ContendedDatabase extends SqlDatabase {
