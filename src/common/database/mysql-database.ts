@@ -39,8 +39,9 @@ const COMMITS_IN_FLIGHT = 4;
 /**
  * MySQL/MariaDB through the mysql2 pool that TypeORM opened. Reads are prepared statements
  * (`execute`, cached per connection). A unit of work reads first, outside a transaction, then
- * sends `START TRANSACTION; <writes>; COMMIT` as one multi-statement round trip: its locks are
- * held only while the server runs that batch, never across a round trip. Consistency comes from
+ * sends `START TRANSACTION; <writes>; COMMIT` as one multi-statement round trip (on Galera in
+ * GALERA_FRAME, see transaction-frame.ts): its locks are held only while the server runs that
+ * batch, never across a round trip. Consistency comes from
  * the unique keys its writes hit (an event's aggregate sequence above all): a unit that read an
  * old state fails at its commit and runs again.
  *

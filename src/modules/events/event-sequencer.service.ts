@@ -153,8 +153,9 @@ export class EventSequencer implements OnApplicationBootstrap, OnApplicationShut
   /**
    * The first position to give: after the counter, and never below a stored position. The counter
    * and the positions move in one transaction, so they agree; a database whose transactions once
-   * landed in part (see GALERA_FRAME in transaction-frame.ts) may hold a position above the counter, and positioning there
-   * would hit that position's key on every try and stop all positioning (ListEvents answering 503).
+   * landed in part (see GALERA_FRAME in transaction-frame.ts) may hold a position above the
+   * counter, and positioning there would hit that position's key on every try and stop all
+   * positioning (ListEvents answering 503).
    */
   private nextPosition(counter: number, highest: number): number {
     if (highest <= counter) return counter + 1;
