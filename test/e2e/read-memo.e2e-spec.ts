@@ -50,5 +50,51 @@ for (const database of DATABASES) {
       assert.equal(policy.body.policy.isDefault, false);
       assert.deepEqual(policy.body.policy.secondFactors, ['SECOND_FACTOR_TYPE_OTP', 'SECOND_FACTOR_TYPE_U2F']);
     });
+
+    it('each read of one org answers its own message and ETag (an org is kept once per answer), and a removed org none', async () => {
+      const org = await createOrg(app, owner, 'Memo C');
+      const asOrg = { token: owner, headers: orgHeader(org) };
+      const reads = {
+        second: () => app.request('POST', '/management/v1/policies/login/second_factors/_search', { ...asOrg, body: {} }),
+        multi: () => app.request('POST', '/management/v1/policies/login/multi_factors/_search', { ...asOrg, body: {} }),
+        policy: () => app.request('GET', '/management/v1/policies/login', asOrg),
+        defaultPolicy: () => app.request('GET', '/management/v1/policies/default/login', asOrg),
+        settings: () => app.request('GET', `/v2/settings/login?ctx.orgId=${org}`, { token: owner }),
+      };
+      const defaultMulti = (await reads.defaultPolicy()).body.policy.multiFactors;
+      const added = await app.request('POST', '/management/v1/policies/login/second_factors', { ...asOrg, body: { type: 'SECOND_FACTOR_TYPE_OTP_SMS' } });
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      const sequence = added.body.details.sequence;
+      const own = ['SECOND_FACTOR_TYPE_OTP', 'SECOND_FACTOR_TYPE_U2F', 'SECOND_FACTOR_TYPE_OTP_SMS'];
+      // twice in turn: the second round is answered from what the first kept, each read its own
+      for (let round = 0; round < 2; round++) {
+        const second = await reads.second();
+        assert.deepEqual(second.body.result, own, `round ${round}`);
+        assert.equal(second.body.details.processedSequence, sequence);
+        assert.equal(second.headers.get('etag'), `"${sequence}"`);
+        const multi = await reads.multi();
+        assert.deepEqual(multi.body.result, defaultMulti, `round ${round}: copied from the default`);
+        assert.equal(multi.headers.get('etag'), `"${sequence}"`);
+        const policy = await reads.policy();
+        assert.equal(policy.body.policy.isDefault, false);
+        assert.deepEqual(policy.body.policy.secondFactors, own);
+        assert.equal(policy.headers.get('etag'), `"${sequence}"`);
+        const defaultPolicy = await reads.defaultPolicy();
+        assert.equal(defaultPolicy.body.policy.isDefault, true);
+        assert.deepEqual(defaultPolicy.body.policy.secondFactors, own.slice(0, 2));
+        assert.equal(defaultPolicy.headers.get('etag'), `"${defaultPolicy.body.policy.details.sequence}"`);
+        assert.notEqual(defaultPolicy.body.policy.details.sequence, sequence, "the default's own version");
+        const settings = await reads.settings();
+        assert.equal(settings.status, 200, JSON.stringify(settings.body));
+        assert.deepEqual(settings.body.settings.secondFactors, own);
+      }
+      const removed = await app.request('DELETE', '/management/v1/orgs/me', asOrg);
+      assert.equal(removed.status, 200, JSON.stringify(removed.body));
+      for (const [name, read] of Object.entries(reads)) {
+        const answer = await read();
+        assert.equal(answer.status, 404, `${name}: ${JSON.stringify(answer.body)}`);
+        assert.equal(answer.headers.get('etag'), null, name);
+      }
+    });
   });
 }

@@ -7,7 +7,7 @@ import { EventStore } from '../../src/modules/events/event-store.service.js';
 import { AggregateRef, AppendedEvent, EventDraft, EventStream } from '../../src/modules/events/stored-event.js';
 import { SEED_SETTINGS } from '../../src/modules/login-policy/login-policy-settings.js';
 import { FactorsState, LoginPolicyState, SEED_FACTORS } from '../../src/modules/login-policy/login-policy.model.js';
-import { Found, LoginPolicyRepository, PolicyCommandState } from '../../src/modules/login-policy/login-policy.repository.js';
+import { Found, LoginPolicyRepository, ORG_NOT_ACTIVE, PolicyCommandState, View } from '../../src/modules/login-policy/login-policy.repository.js';
 import { LoginPolicyService } from '../../src/modules/login-policy/login-policy.service.js';
 import { INSTANCE_LEVEL, PolicyOwner, aggregateOf, orgOwner } from '../../src/modules/login-policy/policy-level.js';
 
@@ -103,16 +103,16 @@ export class InMemoryLoginPolicies implements CoreRepository {
 
   constructor(private readonly store: InMemoryEventStore) {}
 
-  effectiveForOrg(owner: PolicyOwner): Promise<Found<LoginPolicyState>> {
-    return Promise.resolve(this.ifActive(owner, this.policies.get(owner.ownerId) ?? this.policies.get(owner.instanceId)));
+  effectiveForOrg<V>(owner: PolicyOwner, view: View<LoginPolicyState, V>): Promise<Found<V>> {
+    return Promise.resolve(this.ifActive(owner, this.policies.get(owner.ownerId) ?? this.policies.get(owner.instanceId), view));
   }
 
-  effectiveFactorsForOrg(owner: PolicyOwner): Promise<Found<FactorsState>> {
-    return this.effectiveForOrg(owner);
+  effectiveFactorsForOrg<V>(owner: PolicyOwner, view: View<FactorsState, V>): Promise<Found<V>> {
+    return this.effectiveForOrg(owner, view);
   }
 
-  defaultForOrg(owner: PolicyOwner): Promise<Found<LoginPolicyState>> {
-    return Promise.resolve(this.ifActive(owner, this.policies.get(owner.instanceId)));
+  defaultForOrg<V>(owner: PolicyOwner, view: View<LoginPolicyState, V>): Promise<Found<V>> {
+    return Promise.resolve(this.ifActive(owner, this.policies.get(owner.instanceId), view));
   }
 
   async own(owner: PolicyOwner): Promise<LoginPolicyState | undefined> {
@@ -144,8 +144,8 @@ export class InMemoryLoginPolicies implements CoreRepository {
     InMemoryTransaction.of(tx).later(() => this.policies.delete(owner.ownerId));
   }
 
-  private ifActive(owner: PolicyOwner, policy: LoginPolicyState | undefined): Found<LoginPolicyState> {
-    return this.orgs.get(owner.ownerId) === 'active' && policy ? { orgActive: true, policy } : { orgActive: false };
+  private ifActive<V>(owner: PolicyOwner, policy: LoginPolicyState | undefined, view: View<LoginPolicyState, V>): Found<V> {
+    return this.orgs.get(owner.ownerId) === 'active' && policy ? view(policy) : ORG_NOT_ACTIVE;
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deepFreeze, memoByObject, memoByText } from '../../src/common/memo/read-memo.js';
+import { deepFreeze, entityTagOf, jsonTextOf, memoByObject, memoByText } from '../../src/common/memo/read-memo.js';
 
 describe('read-path memos', () => {
   it('compute once per text key, keep at most their capacity, and share frozen values', () => {
@@ -30,6 +30,26 @@ describe('read-path memos', () => {
     assert.equal(map(source), map(source));
     assert.deepEqual(map({ n: 2 }), { double: 4 });
     assert.equal(computed, 2);
+  });
+
+  it('an answer carries its JSON text, and its entity tag made once per tag function', () => {
+    const answer = memoByObject((source: { n: number }) => ({ details: { sequence: String(source.n) }, result: ['a'] }))({ n: 7 });
+    assert.equal(jsonTextOf(answer), JSON.stringify(answer));
+    assert.deepEqual(Object.keys(answer), ['details', 'result'], 'the rendering is not part of the answer');
+    let tagged = 0;
+    const versionOf = (value: { details: { sequence: string } }) => {
+      tagged++;
+      return value.details.sequence;
+    };
+    assert.equal(entityTagOf(answer, versionOf), '"7"');
+    assert.equal(entityTagOf(answer, versionOf), '"7"');
+    assert.equal(tagged, 1);
+    assert.equal(entityTagOf(answer, () => 'other'), '"other"', 'another function tags anew');
+    assert.equal(entityTagOf(answer, versionOf), '"7"');
+    const plain = { details: { sequence: '8' } };
+    assert.equal(jsonTextOf(plain), undefined);
+    assert.equal(entityTagOf(plain, versionOf), '"8"');
+    assert.equal(tagged, 3, 'a value without a rendering is tagged each time');
   });
 
   it('deepFreeze freezes nested objects and arrays and leaves primitives alone', () => {

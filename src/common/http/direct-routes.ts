@@ -14,7 +14,7 @@ import { answerHttpError } from '../errors/error.filter.js';
 import { bodyObject, declaresRules } from '../validation/request-body.js';
 import { RequestValidationPipe } from '../validation/request-validation.pipe.js';
 import { ValidatedBodyMemo } from '../validation/validated-body-memo.js';
-import { jsonTextOf } from '../memo/read-memo.js';
+import { entityTagOf, jsonTextOf } from '../memo/read-memo.js';
 import { controllerHandlers } from './controller-handlers.js';
 import { HeaderValue, rawHeader } from './raw-header.js';
 import { OperationSeries, RequestMetrics } from '../metrics/request-metrics.js';
@@ -224,7 +224,7 @@ export class DirectRoutes {
       return;
     }
     Promise.resolve(result).then(
-      (result) => exchange.answer(route.status, this.json(result), route.etag === undefined ? undefined : `"${route.etag(result)}"`),
+      (result) => exchange.answer(route.status, this.json(result), route.etag === undefined ? undefined : entityTagOf(result, route.etag)),
       (error: unknown) => exchange.fail(error),
     );
   }

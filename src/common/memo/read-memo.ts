@@ -28,18 +28,45 @@ export function memoByText<T>(capacity: number, compute: (key: string) => T): (k
   };
 }
 
-/** Where a shared answer keeps its JSON text (a non-enumerable property: not part of the answer, not serialized). */
-const JSON_TEXT = Symbol('json text');
+/**
+ * How a shared answer is sent: its JSON text, made with it, and its entity tag once a route has
+ * asked for one (by that route's function; another function makes it anew). Kept on the answer in
+ * a non-enumerable property (not part of the answer, not serialized, not frozen with it), so a
+ * read that reaches the answer reaches what it sends without another lookup.
+ */
+export interface Rendering {
+  readonly json: string;
+  etag?: string;
+  etagOf?: (answer: never) => string;
+}
+
+const RENDERING = Symbol('rendering');
+
+/** The rendering of an answer made by `memoByObject`; undefined for any other value. */
+export function renderingOf(value: unknown): Rendering | undefined {
+  return value !== null && typeof value === 'object' ? (value as { [RENDERING]?: Rendering })[RENDERING] : undefined;
+}
 
 /** The JSON text of an answer made by `memoByObject`; undefined for any other value. */
 export function jsonTextOf(value: unknown): string | undefined {
-  return value !== null && typeof value === 'object' ? (value as { [JSON_TEXT]?: string })[JSON_TEXT] : undefined;
+  return renderingOf(value)?.json;
+}
+
+/** `"<version>"` of an answer by `etagOf`, made once per answer when it carries a rendering. */
+export function entityTagOf<T>(answer: T, etagOf: (answer: T) => string): string {
+  const rendering = renderingOf(answer);
+  if (rendering === undefined) return `"${etagOf(answer)}"`;
+  if (rendering.etagOf !== etagOf) {
+    rendering.etag = `"${etagOf(answer)}"`;
+    rendering.etagOf = etagOf as Rendering['etagOf'];
+  }
+  return rendering.etag as string;
 }
 
 /**
  * `compute(source)` once per source object (held weakly: it goes when the source goes): an
- * answer of the read path (a wire message). It carries its JSON text, made with it, so the REST
- * door sends it without serializing or looking anything up again (see jsonTextOf).
+ * answer of the read path (a wire message). It carries its rendering, made with it, so the REST
+ * door sends it without serializing or looking anything up again (see renderingOf).
  */
 export function memoByObject<S extends object, T extends object>(compute: (source: S) => T): (source: S) => T {
   const values = new WeakMap<S, T>();
@@ -47,7 +74,8 @@ export function memoByObject<S extends object, T extends object>(compute: (sourc
     let value = values.get(source);
     if (value === undefined) {
       value = compute(source);
-      Object.defineProperty(value, JSON_TEXT, { value: JSON.stringify(value) });
+      const rendering: Rendering = { json: JSON.stringify(value), etag: undefined, etagOf: undefined };
+      Object.defineProperty(value, RENDERING, { value: rendering });
       values.set(source, deepFreeze(value));
     }
     return value;

@@ -50,7 +50,7 @@ export class InstancePolicyController {
   @Permission('iam.policy.read')
   @ApiOkResponse({ type: GetDefaultLoginPolicyResponse })
   getLoginPolicy(): Promise<GetDefaultLoginPolicyResponse> {
-    return this.policies.getPolicy(this.instance.defaultPolicyOwner()).then(toPolicyResponse);
+    return this.policies.getPolicy(this.instance.defaultPolicyOwner(), toPolicyResponse);
   }
 
   @Operation(ADMIN, 'UpdateLoginPolicy', {
@@ -82,7 +82,7 @@ export class InstancePolicyController {
   @Permission('iam.policy.read')
   @ApiOkResponse({ type: ListLoginPolicySecondFactorsResponse })
   listSecondFactors(@Input() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicySecondFactorsResponse> {
-    return this.policies.factorLists(this.instance.defaultPolicyOwner()).then(toSecondFactorList);
+    return this.policies.factorLists(this.instance.defaultPolicyOwner(), toSecondFactorList);
   }
 
   @Operation(ADMIN, 'AddSecondFactorToLoginPolicy', {
@@ -131,7 +131,7 @@ export class InstancePolicyController {
   @Permission('iam.policy.read')
   @ApiOkResponse({ type: ListLoginPolicyMultiFactorsResponse })
   listMultiFactors(@Input() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicyMultiFactorsResponse> {
-    return this.policies.factorLists(this.instance.defaultPolicyOwner()).then(toMultiFactorList);
+    return this.policies.factorLists(this.instance.defaultPolicyOwner(), toMultiFactorList);
   }
 
   @Operation(ADMIN, 'AddMultiFactorToLoginPolicy', {

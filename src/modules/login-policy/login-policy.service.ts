@@ -9,7 +9,7 @@ import { LockoutChoice, LockoutGuard } from './lockout-guard.service.js';
 import { LoginPolicyErrors } from './login-policy.errors.js';
 import { LoginPolicyEvents } from './login-policy.events.js';
 import { ChangeDetails, FACTOR_KINDS, FactorKind, FactorLists, FactorsState, LoginPolicyState } from './login-policy.model.js';
-import { Found, LoginPolicyRepository, PolicyCommandState } from './login-policy.repository.js';
+import { AS_READ, Found, LoginPolicyRepository, ORG_NOT_ACTIVE, PolicyCommandState, View } from './login-policy.repository.js';
 import { ORG_LEVEL, PolicyOwner, aggregateOf } from './policy-level.js';
 
 const isOrg = (owner: PolicyOwner) => owner.level === ORG_LEVEL;
@@ -48,24 +48,26 @@ export class LoginPolicyService {
     private readonly lockouts: LockoutGuard,
   ) {}
 
-  // The reads of an org are the hot path: one promise chained on the repository's each.
+  // The reads of an org are the hot path: one promise chained on the repository's each. A read
+  // answers through the caller's view of the state (its answer, made once per state read; the
+  // state itself by default), so that an org's kept answer is what the caller sends.
 
   /** The owner's policy, or for an org without one, the instance default (`isDefault: true`). */
-  getPolicy(owner: PolicyOwner): Promise<LoginPolicyState> {
-    if (isOrg(owner)) return this.policies.effectiveForOrg(owner).then(activeOrg);
-    return this.policies.own(owner).then((policy) => this.existing(policy, owner));
+  getPolicy<V = LoginPolicyState>(owner: PolicyOwner, view: View<LoginPolicyState, V> = AS_READ as View<LoginPolicyState, V>): Promise<V> {
+    if (isOrg(owner)) return this.policies.effectiveForOrg(owner, view).then(activeOrg);
+    return this.policies.own(owner).then((policy) => view(this.existing(policy, owner)));
   }
 
   /** The instance default, whoever asks (an org asking must be active). */
-  getDefaultPolicy(owner: PolicyOwner): Promise<LoginPolicyState> {
-    if (isOrg(owner)) return this.policies.defaultForOrg(owner).then(activeOrg);
-    return this.policies.own(owner).then((policy) => this.existing(policy, owner));
+  getDefaultPolicy<V = LoginPolicyState>(owner: PolicyOwner, view: View<LoginPolicyState, V> = AS_READ as View<LoginPolicyState, V>): Promise<V> {
+    if (isOrg(owner)) return this.policies.defaultForOrg(owner, view).then(activeOrg);
+    return this.policies.own(owner).then((policy) => view(this.existing(policy, owner)));
   }
 
   /** The factor lists the owner follows (an org without a policy of its own: the default's), as read (shared and frozen). */
-  factorLists(owner: PolicyOwner): Promise<FactorsState> {
-    if (isOrg(owner)) return this.policies.effectiveFactorsForOrg(owner).then(activeOrg);
-    return this.policies.ownFactors(owner).then((policy) => this.existing(policy, owner));
+  factorLists<V = FactorsState>(owner: PolicyOwner, view: View<FactorsState, V> = AS_READ as View<FactorsState, V>): Promise<V> {
+    if (isOrg(owner)) return this.policies.effectiveFactorsForOrg(owner, view).then(activeOrg);
+    return this.policies.ownFactors(owner).then((policy) => view(this.existing(policy, owner)));
   }
 
   addFactor(owner: PolicyOwner, kind: FactorKind, type: number, creator: string, options: CommandOptions = NO_OPTIONS): Promise<ChangeDetails> {
@@ -244,9 +246,9 @@ function distinct(lists: FactorLists): FactorLists {
   return mapKinds((kind) => [...new Set(lists[kind])]);
 }
 
-function activeOrg<T>(found: Found<T>): T {
-  if (!found.orgActive) throw orgNotFound();
-  return found.policy;
+function activeOrg<V>(found: Found<V>): V {
+  if (found === ORG_NOT_ACTIVE) throw orgNotFound();
+  return found;
 }
 
 /** `policy.login.added` with the settings, then one factor-added event per factor. */

@@ -55,7 +55,7 @@ export class OrgPolicyController {
   @OrgPermission('policy.read')
   @ApiOkResponse({ type: GetLoginPolicyResponse })
   getLoginPolicy(@TargetOrg() orgId: string): Promise<GetLoginPolicyResponse> {
-    return this.policies.getPolicy(this.instance.orgPolicyOwner(orgId)).then(toGetLoginPolicyResponse);
+    return this.policies.getPolicy(this.instance.orgPolicyOwner(orgId), toGetLoginPolicyResponse);
   }
 
   @Operation(MANAGEMENT, 'GetDefaultLoginPolicy', {
@@ -68,7 +68,7 @@ export class OrgPolicyController {
   @OrgPermission('policy.read')
   @ApiOkResponse({ type: GetDefaultLoginPolicyResponse })
   getDefaultLoginPolicy(@TargetOrg() orgId: string): Promise<GetDefaultLoginPolicyResponse> {
-    return this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId)).then(toPolicyResponse);
+    return this.policies.getDefaultPolicy(this.instance.orgPolicyOwner(orgId), toPolicyResponse);
   }
 
   @Operation(MANAGEMENT, 'AddCustomLoginPolicy', {
@@ -134,7 +134,7 @@ export class OrgPolicyController {
   @OrgPermission('policy.read')
   @ApiOkResponse({ type: ListLoginPolicySecondFactorsResponse })
   listSecondFactors(@TargetOrg() orgId: string, @Input() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicySecondFactorsResponse> {
-    return this.policies.factorLists(this.instance.orgPolicyOwner(orgId)).then(toSecondFactorList);
+    return this.policies.factorLists(this.instance.orgPolicyOwner(orgId), toSecondFactorList);
   }
 
   @Operation(MANAGEMENT, 'AddSecondFactorToLoginPolicy', {
@@ -185,7 +185,7 @@ export class OrgPolicyController {
   @OrgPermission('policy.read')
   @ApiOkResponse({ type: ListLoginPolicyMultiFactorsResponse })
   listMultiFactors(@TargetOrg() orgId: string, @Input() _request: ListLoginPolicyFactorsRequest): Promise<ListLoginPolicyMultiFactorsResponse> {
-    return this.policies.factorLists(this.instance.orgPolicyOwner(orgId)).then(toMultiFactorList);
+    return this.policies.factorLists(this.instance.orgPolicyOwner(orgId), toMultiFactorList);
   }
 
   @Operation(MANAGEMENT, 'AddMultiFactorToLoginPolicy', {

@@ -36,6 +36,6 @@ export class SettingsController {
   @ApiOkResponse({ type: GetLoginSettingsResponse })
   getLoginSettings(@ContextTarget() target: PolicyTarget, @Input() _request: GetLoginSettingsRequest): Promise<GetLoginSettingsResponse> {
     const owner = target.level === 'instance' ? this.instance.defaultPolicyOwner() : this.instance.orgPolicyOwner(target.orgId);
-    return this.policies.getPolicy(owner).then(toGetLoginSettingsResponse);
+    return this.policies.getPolicy(owner, toGetLoginSettingsResponse);
   }
 }
