@@ -34,7 +34,7 @@ export function memoByText<T>(capacity: number, compute: (key: string) => T): (k
  * a non-enumerable property (not part of the answer, not serialized, not frozen with it), so a
  * read that reaches the answer reaches what it sends without another lookup.
  */
-export interface Rendering {
+interface Rendering {
   readonly json: string;
   etag?: string;
   etagOf?: (answer: never) => string;
@@ -43,7 +43,7 @@ export interface Rendering {
 const RENDERING = Symbol('rendering');
 
 /** The rendering of an answer made by `memoByObject`; undefined for any other value. */
-export function renderingOf(value: unknown): Rendering | undefined {
+function renderingOf(value: unknown): Rendering | undefined {
   return value !== null && typeof value === 'object' ? (value as { [RENDERING]?: Rendering })[RENDERING] : undefined;
 }
 
