@@ -32,8 +32,8 @@ export const policyVersion = (response: { policy?: { details?: ObjectDetails } }
 export const factorListVersion = (response: { details?: ListDetails }): string => String(response.details?.processedSequence ?? '0');
 
 /** A factor list response, once per state read (shared and frozen, see read-memo.ts). */
-export const toSecondFactorList = memoByObject((state: FactorsState) => factorList(state.factors.second, state, SecondFactorType));
-export const toMultiFactorList = memoByObject((state: FactorsState) => factorList(state.factors.multi, state, MultiFactorType));
+export const toSecondFactorList = memoByObject((state: FactorsState) => factorList(state.factors.second, state, SecondFactorType), factorListVersion);
+export const toMultiFactorList = memoByObject((state: FactorsState) => factorList(state.factors.multi, state, MultiFactorType), factorListVersion);
 
 function factorList(types: readonly number[], state: FactorsState, protoEnum: ProtoEnum): FactorListResponse {
   return {
@@ -97,10 +97,10 @@ export function toLoginPolicy(policy: LoginPolicyState): LoginPolicy {
 export const toGetLoginPolicyResponse = memoByObject((policy: LoginPolicyState): GetLoginPolicyResponse => {
   const message = toLoginPolicy(policy);
   return { policy: message, isDefault: message.isDefault };
-});
+}, policyVersion);
 
 /** `{ policy }` (GetLoginPolicy of the Admin API, GetDefaultLoginPolicy of the Management API); once per state read. */
-export const toPolicyResponse = memoByObject((policy: LoginPolicyState): { policy: LoginPolicy } => ({ policy: toLoginPolicy(policy) }));
+export const toPolicyResponse = memoByObject((policy: LoginPolicyState): { policy: LoginPolicy } => ({ policy: toLoginPolicy(policy) }), policyVersion);
 
 /** Settings from a validated request; absent fields take their protobuf zero value. */
 export function toSettings(request: LoginPolicySettingsRequest): LoginPolicySettings {

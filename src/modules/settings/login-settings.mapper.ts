@@ -46,6 +46,9 @@ function toLoginSettings(policy: LoginPolicy): LoginSettings {
   };
 }
 
+/** The version the read answers with (its ETag): the sequence of the policy read, as v1's reads send it. */
+export const settingsVersion = (response: GetLoginSettingsResponse): string => String(response.details.sequence);
+
 /**
  * GetLoginSettings: the effective login policy as read by LoginPolicyService.getPolicy (the read
  * of v1's GetLoginPolicy), with its details as `zitadel.object.v2.Details`; once per state read.
@@ -57,7 +60,5 @@ export const toGetLoginSettingsResponse = memoByObject((state: LoginPolicyState)
     details: { sequence, changeDate: changeDate as string, resourceOwner, creationDate: creationDate as string },
     settings: toLoginSettings(policy),
   };
-});
+}, settingsVersion);
 
-/** The version the read answers with (its ETag): the sequence of the policy read, as v1's reads send it. */
-export const settingsVersion = (response: GetLoginSettingsResponse): string => String(response.details.sequence);
