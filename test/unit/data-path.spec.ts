@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import { inlineParams, mysqlLiteral } from '../../src/common/database/mysql-literal.js';
 import { KeyedRead, ROW_KEY } from '../../src/common/database/keyed-read.js';
 import { SqliteChangeMarker } from '../../src/common/database/sqlite-change-marker.js';
+import { SqliteCheckpointer } from '../../src/common/database/sqlite-checkpointer.js';
 import { SqliteDatabase } from '../../src/common/database/sqlite-database.js';
 import { inPositionOrder } from '../../src/modules/events/event-sequencer.service.js';
 import { SEED_SETTINGS } from '../../src/modules/login-policy/login-policy-settings.js';
@@ -223,5 +225,87 @@ describe('the embedded database', () => {
     ]);
     assert.equal(first, 'written');
     assert.equal(second, 11);
+  });
+});
+
+describe('checkpoints of the embedded database', () => {
+  let dir: string;
+  let file: string;
+  let writer: Database.Database;
+  let checkpointer: SqliteCheckpointer;
+  let db: SqliteDatabase;
+
+  /** The WAL's last frame and how many frames a checkpoint has copied into the database file, from the `-shm` file. */
+  const walState = () => {
+    const shm = readFileSync(`${file}-shm`);
+    return { lastFrame: shm.readUInt32LE(16), backfilled: shm.readUInt32LE(96) };
+  };
+  const commitRows = async (count: number) => {
+    for (let i = 0; i < count; i++) {
+      await db.transaction(async (tx) => {
+        tx.write('INSERT INTO t (k, v) VALUES (?, ?)', [`${Date.now()}-${i}-${Math.random()}`, 'x'.repeat(2000)]);
+      });
+    }
+  };
+  const eventually = async (what: string, holds: () => boolean) => {
+    for (const started = Date.now(); !holds(); await new Promise((resolve) => setTimeout(resolve, 20))) {
+      if (Date.now() - started > 3000) assert.fail(`not within 3 s: ${what}`);
+    }
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lpf-unit-'));
+    file = join(dir, 'test.sqlite');
+    writer = new Database(file);
+    writer.pragma('journal_mode = WAL');
+    writer.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT NOT NULL)');
+    checkpointer = new SqliteCheckpointer(file, writer);
+    db = new SqliteDatabase(writer, new Database(file, { readonly: true }), SqliteChangeMarker.open(file), checkpointer);
+  });
+  after(async () => {
+    await db.close();
+    writer.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('run off the writer: it commits without checkpointing, and what it committed is copied into the database file shortly after', async () => {
+    assert.equal(writer.pragma('wal_autocheckpoint', { simple: true }), 1000, "SQLite's own until the first commit");
+    await commitRows(200);
+    assert.equal(writer.pragma('wal_autocheckpoint', { simple: true }), 0);
+    assert.ok(walState().lastFrame > 0);
+    await eventually('every WAL frame copied into the database file', () => walState().backfilled === walState().lastFrame);
+  });
+
+  it('when the worker fails, the writer checkpoints by itself again', async () => {
+    const worker = checkpointer['worker'] as Worker;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    await worker.terminate();
+    await exited;
+    assert.equal(writer.pragma('wal_autocheckpoint', { simple: true }), 1000);
+    await commitRows(20);
+    const reader = new Database(file, { readonly: true });
+    assert.equal((reader.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 220, 'every commit stored');
+    reader.close();
+  });
+});
+
+describe('closing the embedded database', () => {
+  it('checkpoints what was committed before the writer closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lpf-unit-'));
+    const file = join(dir, 'test.sqlite');
+    const writer = new Database(file);
+    writer.pragma('journal_mode = WAL');
+    writer.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
+    const db = new SqliteDatabase(writer, new Database(file, { readonly: true }), SqliteChangeMarker.open(file), new SqliteCheckpointer(file, writer));
+    try {
+      await Promise.all(Array.from({ length: 50 }, (_, i) => db.transaction(async (tx) => tx.write('INSERT INTO t (k) VALUES (?)', [`k${i}`]))));
+      await db.close();
+      const shm = readFileSync(`${file}-shm`);
+      assert.ok(shm.readUInt32LE(16) > 0);
+      assert.equal(shm.readUInt32LE(96), shm.readUInt32LE(16), 'every WAL frame copied into the database file');
+    } finally {
+      writer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,7 @@ import { galeraNodeReady, isGaleraNode } from './galera.js';
 import { MysqlDatabase } from './mysql-database.js';
 import { SqlDatabase } from './sql-database.js';
 import { SqliteChangeMarker } from './sqlite-change-marker.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteDatabase } from './sqlite-database.js';
 
 /**
@@ -33,7 +34,10 @@ export async function openSqlDatabase(dataSource: DataSource, config: Pick<AppCo
   const { default: BetterSqlite3 } = await import('better-sqlite3');
   const file = String(dataSource.options.database);
   const reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-  return new SqliteDatabase(driver.databaseConnection, reader, SqliteChangeMarker.open(file));
+  const changes = SqliteChangeMarker.open(file);
+  // in WAL mode (the marker reads the WAL's index), checkpoints run off the writer
+  const checkpointer = changes === undefined ? undefined : new SqliteCheckpointer(file, driver.databaseConnection);
+  return new SqliteDatabase(driver.databaseConnection, reader, changes, checkpointer);
 }
 
 /**

@@ -4,6 +4,7 @@ import { KeyedReadCache } from './keyed-read-cache.js';
 import { Counter, NumberedWrite, sqliteCounterStatements, sqliteNumberedInserts } from './numbered-writes.js';
 import { SqlParam, SqlRow, SqlWriteResult } from './sql.js';
 import { SqliteChangeMarker } from './sqlite-change-marker.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqlDatabase } from './sql-database.js';
 import { BufferedTransaction, SqlTransaction } from './sql-transaction.js';
 
@@ -90,6 +91,7 @@ export class SqliteDatabase extends SqlDatabase {
     private readonly writer: Database,
     private readonly reader: Database,
     private readonly changes: SqliteChangeMarker | undefined,
+    private readonly checkpointer?: SqliteCheckpointer,
   ) {
     super();
   }
@@ -231,9 +233,10 @@ export class SqliteDatabase extends SqlDatabase {
     return this.attempt(work);
   }
 
-  /** Lets the queued units commit, then closes the reader. */
+  /** Lets the queued units commit, checkpoints what they wrote, then closes the reader. */
   async close(): Promise<void> {
     while (this.flushing || this.scheduled || this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    await this.checkpointer?.close();
     this.reader.close();
     this.changes?.close();
   }
@@ -325,6 +328,7 @@ export class SqliteDatabase extends SqlDatabase {
       }
       this.storeCounters();
       this.control('COMMIT');
+      this.checkpointer?.committed();
     } catch (error) {
       // BEGIN or COMMIT failed (another process holds the lock too long, disk full, …): nothing of this batch is stored
       if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
