@@ -4,6 +4,7 @@ import { Pool, createPool } from 'mysql2';
 import { FailoverPool } from '../../src/common/database/failover-pool.js';
 import { KeyedRead, ROW_KEY } from '../../src/common/database/keyed-read.js';
 import { MysqlDatabase } from '../../src/common/database/mysql-database.js';
+import { SqlParam } from '../../src/common/database/sql.js';
 import { MYSQL_URL, createMysqlDatabase } from '../support/databases.js';
 import '../support/no-debug-lines.js';
 
@@ -91,6 +92,31 @@ describe('MariaDB: keyed reads answered together, units of work committed togeth
     });
     assert.equal(await read(), 4, 'an event without a position: the counter cannot be trusted');
     await db.execute('UPDATE events SET position = 1000000 WHERE position IS NULL');
+  });
+
+  it('units read their keyed state one statement at a time, without the generation: 100 concurrent units share three statements', async () => {
+    const original = db.read.bind(db);
+    const texts: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    // every statement the database sends goes through read: the keyed ones of kv are counted while they run
+    db.read = ((sql: string, params?: readonly SqlParam[]) => {
+      if (!sql.includes('FROM kv')) return original(sql, params);
+      texts.push(sql);
+      most = Math.max(most, ++inFlight);
+      return original(sql, params).finally(() => inFlight--);
+    }) as typeof db.read;
+    try {
+      const values = await Promise.all(Array.from({ length: 100 }, (_, index) => db.transaction(async (tx) => (await tx.readByKey(VALUE_OF, ['t'], `k${index}`))?.v)));
+      // scope t: no test writes it
+      assert.deepEqual(values, Array.from({ length: 100 }, (_, index) => 1000 + index), 'each unit gets its own row');
+      assert.equal(most, 1, 'one statement of the units at a time');
+      // the first unit's alone, then the 99 that arrived meanwhile, at most 64 keys a statement
+      assert.equal(texts.length, 3, `statements: ${texts.length}`);
+      assert.ok(texts.every((text) => !text.includes('read_at')), 'nothing a unit reads is kept, so no generation is read with it');
+    } finally {
+      Reflect.deleteProperty(db, 'read');
+    }
   });
 
   it('300 concurrent units, a third of them claiming a key another unit claims: each key is claimed once, every unit gets its own answer', async () => {
