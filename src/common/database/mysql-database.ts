@@ -39,7 +39,10 @@ const GENERATION_CHECKS_IN_FLIGHT = 1;
  * machine) a write cost the service about 169 µs of CPU and the server about 160 instead of 187
  * and 190 with four (about 6 units per commit instead of 4: a third fewer round trips), and the write
  * rate read 0.82–0.96 of the raw driver's floor in six of seven runs instead of 0.71–0.84. One in
- * flight did no better than two, and a lone unit still commits at once.
+ * flight did no better than two, and a lone unit still commits at once. Measured again with the
+ * commands' reads one statement at a time: one commit in flight still did no better (3.8k and
+ * 4.7k writes a second against 3.5k–4.4k), and one of its runs had a p99 of 237 ms, where a slow
+ * commit holds up every command.
  */
 const COMMITS_IN_FLIGHT = 2;
 /**
