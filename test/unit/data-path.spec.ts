@@ -63,6 +63,16 @@ describe('packed policy rows', () => {
   });
 });
 
+/** A new database file in WAL mode with `schema`, and its writer. */
+function walDatabase(schema: string[]): { dir: string; file: string; writer: Database.Database } {
+  const dir = mkdtempSync(join(tmpdir(), 'lpf-unit-'));
+  const file = join(dir, 'test.sqlite');
+  const writer = new Database(file);
+  writer.pragma('journal_mode = WAL');
+  for (const statement of schema) writer.exec(statement);
+  return { dir, file, writer };
+}
+
 describe('the embedded database', () => {
   let dir: string;
   let file: string;
@@ -76,14 +86,12 @@ describe('the embedded database', () => {
   let db: SqliteDatabase;
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lpf-unit-'));
-    file = join(dir, 'test.sqlite');
-    writer = new Database(file);
-    writer.pragma('journal_mode = WAL');
-    writer.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)');
-    writer.exec("CREATE TABLE numbered (position INTEGER PRIMARY KEY, k TEXT NOT NULL CHECK (k <> 'refused'))");
-    writer.exec('CREATE TABLE counters (id INTEGER PRIMARY KEY, last INTEGER NOT NULL)');
-    writer.exec('INSERT INTO counters (id, last) VALUES (1, 0)');
+    ({ dir, file, writer } = walDatabase([
+      'CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)',
+      "CREATE TABLE numbered (position INTEGER PRIMARY KEY, k TEXT NOT NULL CHECK (k <> 'refused'))",
+      'CREATE TABLE counters (id INTEGER PRIMARY KEY, last INTEGER NOT NULL)',
+      'INSERT INTO counters (id, last) VALUES (1, 0)',
+    ]));
     db = new SqliteDatabase(writer, new Database(file, { readonly: true }), SqliteChangeMarker.open(file));
   });
   after(async () => {
@@ -254,11 +262,7 @@ describe('checkpoints of the embedded database', () => {
   };
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lpf-unit-'));
-    file = join(dir, 'test.sqlite');
-    writer = new Database(file);
-    writer.pragma('journal_mode = WAL');
-    writer.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT NOT NULL)');
+    ({ dir, file, writer } = walDatabase(['CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT NOT NULL)']));
     checkpointer = new SqliteCheckpointer(file, writer);
     db = new SqliteDatabase(writer, new Database(file, { readonly: true }), SqliteChangeMarker.open(file), checkpointer);
   });
@@ -291,11 +295,7 @@ describe('checkpoints of the embedded database', () => {
 
 describe('closing the embedded database', () => {
   it('checkpoints what was committed before the writer closes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lpf-unit-'));
-    const file = join(dir, 'test.sqlite');
-    const writer = new Database(file);
-    writer.pragma('journal_mode = WAL');
-    writer.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
+    const { dir, file, writer } = walDatabase(['CREATE TABLE t (k TEXT PRIMARY KEY)']);
     const db = new SqliteDatabase(writer, new Database(file, { readonly: true }), SqliteChangeMarker.open(file), new SqliteCheckpointer(file, writer));
     try {
       await Promise.all(Array.from({ length: 50 }, (_, i) => db.transaction(async (tx) => tx.write('INSERT INTO t (k) VALUES (?)', [`k${i}`]))));
@@ -305,6 +305,33 @@ describe('closing the embedded database', () => {
       assert.equal(shm.readUInt32LE(96), shm.readUInt32LE(16), 'every WAL frame copied into the database file');
     } finally {
       writer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('waits for the last checkpoint no longer than its timeout, then closes with a warning and loses nothing', async () => {
+    const { dir, file, writer } = walDatabase(['CREATE TABLE t (k TEXT PRIMARY KEY)']);
+    // a worker that takes every message and answers none
+    const silent = "require('node:worker_threads').parentPort.on('message', () => undefined);";
+    const checkpointer = new SqliteCheckpointer(file, writer, { closeTimeoutMs: 300, workerScript: silent });
+    const db = new SqliteDatabase(writer, new Database(file, { readonly: true }), SqliteChangeMarker.open(file), checkpointer);
+    const warnings: string[] = [];
+    const logger = checkpointer['logger'] as { warn: (message: string) => void };
+    logger.warn = (message) => void warnings.push(message);
+    try {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => db.transaction(async (tx) => tx.write('INSERT INTO t (k) VALUES (?)', [`k${i}`]))));
+      const started = Date.now();
+      await db.close();
+      const waited = Date.now() - started;
+      assert.ok(waited >= 280 && waited < 3000, `closed after ${waited} ms`);
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(warnings[0], /did not end within 300 ms/);
+      writer.close();
+      const reader = new Database(file, { readonly: true });
+      assert.equal((reader.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 20, 'every commit stored');
+      reader.close();
+    } finally {
+      if (writer.open) writer.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -10,6 +10,12 @@ const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 /** How long closing waits for the worker's last checkpoint. */
 const CLOSE_TIMEOUT_MS = 5000;
 
+/** The worker and how long closing waits for it; the defaults are the service's (a test swaps in a worker that never answers). */
+export interface CheckpointerOptions {
+  closeTimeoutMs?: number;
+  workerScript?: string;
+}
+
 /**
  * The worker: its own connection to the database; on `checkpoint` a PASSIVE checkpoint (copies
  * what the WAL holds into the database file without waiting for, or holding up, the writer and
@@ -27,7 +33,6 @@ parentPort.on('message', (message) => {
   parentPort.postMessage('closed');
   parentPort.close();
 });
-parentPort.postMessage('ready');
 `;
 
 /**
@@ -54,10 +59,17 @@ export class SqliteCheckpointer {
   private failed = false;
   private closing = false;
 
+  private readonly closeTimeoutMs: number;
+  private readonly workerScript: string;
+
   constructor(
     private readonly file: string,
     private readonly writer: Database,
-  ) {}
+    options: CheckpointerOptions = {},
+  ) {
+    this.closeTimeoutMs = options.closeTimeoutMs ?? CLOSE_TIMEOUT_MS;
+    this.workerScript = options.workerScript ?? WORKER_SCRIPT;
+  }
 
   /** A commit happened: a checkpoint follows within CHECKPOINT_DELAY_MS (after the running one ends). */
   committed(): void {
@@ -92,10 +104,10 @@ export class SqliteCheckpointer {
     const ended = new Promise<boolean>((resolve) => {
       worker.once('exit', () => resolve(true));
       worker.on('message', (message) => message === 'closed' && resolve(true));
-      timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS);
+      timer = setTimeout(() => resolve(false), this.closeTimeoutMs);
     });
     worker.postMessage('close');
-    if (!(await ended)) this.logger.warn(`the last checkpoint did not end within ${CLOSE_TIMEOUT_MS} ms: the WAL keeps what it did not copy (nothing committed is lost)`);
+    if (!(await ended)) this.logger.warn(`the last checkpoint did not end within ${this.closeTimeoutMs} ms: the WAL keeps what it did not copy (nothing committed is lost)`);
     clearTimeout(timer);
     await worker.terminate();
   }
@@ -103,7 +115,7 @@ export class SqliteCheckpointer {
   private start(): void {
     this.writer.pragma('wal_autocheckpoint = 0');
     const driver = createRequire(__filename).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SCRIPT, { eval: true, workerData: { driver, file: this.file } });
+    const worker = new Worker(this.workerScript, { eval: true, workerData: { driver, file: this.file } });
     worker.unref();
     worker.on('message', (message) => message === 'checkpointed' && this.checkpointed());
     worker.on('error', (error) => this.fallBack(error));
