@@ -7,7 +7,7 @@ import { EventStore } from '../../src/modules/events/event-store.service.js';
 import { AggregateRef, AppendedEvent, EventDraft, EventStream } from '../../src/modules/events/stored-event.js';
 import { SEED_SETTINGS } from '../../src/modules/login-policy/login-policy-settings.js';
 import { FactorsState, LoginPolicyState, SEED_FACTORS } from '../../src/modules/login-policy/login-policy.model.js';
-import { Found, LoginPolicyRepository, ORG_NOT_ACTIVE, PolicyCommandState, View } from '../../src/modules/login-policy/login-policy.repository.js';
+import { DefaultNeeded, Found, LoginPolicyRepository, ORG_NOT_ACTIVE, PolicyCommandState, View } from '../../src/modules/login-policy/login-policy.repository.js';
 import { LoginPolicyService } from '../../src/modules/login-policy/login-policy.service.js';
 import { INSTANCE_LEVEL, PolicyOwner, aggregateOf, orgOwner } from '../../src/modules/login-policy/policy-level.js';
 
@@ -123,11 +123,13 @@ export class InMemoryLoginPolicies implements CoreRepository {
     return this.own(owner);
   }
 
-  async commandState(_tx: SqlTransaction, owner: PolicyOwner): Promise<PolicyCommandState> {
+  async commandState(_tx: SqlTransaction, owner: PolicyOwner, defaultNeeded: DefaultNeeded = 'without-own'): Promise<PolicyCommandState> {
     const streamSequence = this.store.sequenceOf(aggregateOf(owner));
     const own = this.policies.get(owner.ownerId);
     if (owner.level === INSTANCE_LEVEL) return { orgActive: false, streamSequence, own };
-    return { orgActive: this.orgs.get(owner.ownerId) === 'active', streamSequence, own, instanceDefault: this.policies.get(owner.instanceId) };
+    // as the real statement: the default only when the org has no policy of its own, unless asked for always
+    const instanceDefault = own === undefined || defaultNeeded === 'always' ? this.policies.get(owner.instanceId) : undefined;
+    return { orgActive: this.orgs.get(owner.ownerId) === 'active', streamSequence, own, instanceDefault };
   }
 
   async countFollowers(_tx: SqlTransaction, instanceId: string): Promise<number> {

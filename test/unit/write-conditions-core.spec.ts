@@ -111,6 +111,20 @@ describe('the core with write conditions (LoginPolicyService on in-memory fakes)
       await assert.rejects(enforced.service.removeFactor(INSTANCE, 'multi', PASSKEY, CREATOR), refusedWith('LPF-lock0pwl', ErrorKind.FailedPrecondition));
     });
 
+    it('a reset checks the default the org would follow, though the org has a policy of its own (LPF-lock0pwl), and stores nothing', async () => {
+      const { service, store, policies } = await serviceOnFakes('enforce');
+      const org = await addOrg(store, policies, 'org-1');
+      await service.addCustomPolicy(org, { ...SEED_SETTINGS, passwordlessType: 1 }, { second: [OTP], multi: [PASSKEY] }, CREATOR);
+      // the default keeps passwordless allowed and loses its only multi factor
+      await service.setFactors(INSTANCE, { second: [OTP], multi: [] }, CREATOR, { lockout: 'allow' });
+      const events = store.events.length;
+      await assert.rejects(service.resetToDefault(org, CREATOR), refusedWith('LPF-lock0pwl', ErrorKind.FailedPrecondition));
+      assert.equal(store.events.length, events);
+      assert.equal(policies.policies.has('org-1'), true, 'the org keeps its own policy');
+      await service.resetToDefault(org, CREATOR, { lockout: 'allow' });
+      assert.equal(policies.policies.has('org-1'), false);
+    });
+
     it('a change of the default names how many orgs follow it; a policy that already broke a rule can be changed', async () => {
       const { service, store, policies } = await serviceOnFakes('enforce');
       await addOrg(store, policies, 'org-1');

@@ -75,21 +75,22 @@ export class EventStore {
   append(tx: SqlTransaction, stream: EventStream, drafts: EventDraft[], creator: string): AppendedEvent[] {
     if (drafts.length === 0) return [];
     const createdAt = new Date();
-    const events = drafts.map((draft, i) => ({ ...draft, aggregate: stream.aggregate, sequence: stream.sequence + i + 1, createdAt }));
-    const { instanceId, type, id } = stream.aggregate;
-    const shared = [creator, id, toSqlTime(createdAt)];
+    const { aggregate } = stream;
+    const { instanceId, type, id } = aggregate;
+    const storedAt = toSqlTime(createdAt);
+    const events: AppendedEvent[] = [];
+    const rows: SqlParam[][] = [];
+    // one object shape per event and no spread of the draft: a command's appends are on the write path
+    for (let i = 0; i < drafts.length; i++) {
+      const { type: eventType, payload } = drafts[i];
+      const sequence = stream.sequence + i + 1;
+      events.push({ type: eventType, payload, aggregate, sequence, createdAt });
+      rows.push([instanceId, type, id, sequence, eventType, JSON.stringify(payload), creator, id, storedAt]);
+    }
     // the events take the next positions in sequence order; with a bus, the outbox gets the same positions
-    tx.writeNumbered({
-      counter: POSITION_COUNTER,
-      count: events.length,
-      inserts: [
-        {
-          into: EVENTS_INTO,
-          rows: events.map((event) => [instanceId, type, id, event.sequence, event.type, JSON.stringify(event.payload), ...shared]),
-        },
-        ...(this.publishing ? [{ into: OUTBOX_INTO, rows: events.map(() => []) }] : []),
-      ],
-    });
+    const inserts = [{ into: EVENTS_INTO, rows }];
+    if (this.publishing) inserts.push({ into: OUTBOX_INTO, rows: events.map(() => []) });
+    tx.writeNumbered({ counter: POSITION_COUNTER, count: events.length, inserts });
     return events;
   }
 

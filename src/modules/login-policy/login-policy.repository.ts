@@ -88,15 +88,28 @@ const ownOf = <T>(pack: (alias: string) => string, unpack: (packed: string) => T
   );
 const OWN_POLICY = ownOf(packedPolicy, readPolicy);
 const OWN_FACTORS = ownOf(packedFactors, readFactors);
+/**
+ * Which default a command on an org reads beside the org's own policy: the one it would copy, so
+ * only while the org has none of its own (the default's row packed into text is a good part of
+ * the statement's cost, on the database server), or always (a reset checks the default the org
+ * will follow).
+ */
+export type DefaultNeeded = 'without-own' | 'always';
+
 // what a command on an org decides on, one row per org: whether it is active, its stream's sequence, its own policy and the default
-const ORG_COMMAND_STATE = new KeyedRead(
-  (orgIds) =>
-    `SELECT o.id AS ${ROW_KEY}, o.state AS org_state, ` +
-    `${streamSequenceSql('o.instance_id', '?', 'o.id')} AS stream_sequence, ` +
-    `${packedPolicy('own')} AS own_packed, ${packedPolicy('def')} AS default_packed FROM orgs o ` +
-    'LEFT JOIN login_policies def ON def.instance_id = o.instance_id AND def.owner_id = ? ' +
-    `LEFT JOIN login_policies own ON own.instance_id = o.instance_id AND own.owner_id = o.id WHERE o.instance_id = ? AND o.id IN (${orgIds})`,
-);
+const orgCommandState = (defaultPacked: string) =>
+  new KeyedRead(
+    (orgIds) =>
+      `SELECT o.id AS ${ROW_KEY}, o.state AS org_state, ` +
+      `${streamSequenceSql('o.instance_id', '?', 'o.id')} AS stream_sequence, ` +
+      `${packedPolicy('own')} AS own_packed, ${defaultPacked} AS default_packed FROM orgs o ` +
+      'LEFT JOIN login_policies def ON def.instance_id = o.instance_id AND def.owner_id = ? ' +
+      `LEFT JOIN login_policies own ON own.instance_id = o.instance_id AND own.owner_id = o.id WHERE o.instance_id = ? AND o.id IN (${orgIds})`,
+  );
+const ORG_COMMAND_STATE: Record<DefaultNeeded, KeyedRead> = {
+  'without-own': orgCommandState(`CASE WHEN own.owner_id IS NULL THEN ${packedPolicy('def')} END`),
+  always: orgCommandState(packedPolicy('def')),
+};
 const INSTANCE_COMMAND_STATE = `SELECT ${STREAM_SEQUENCE_SQL} AS stream_sequence, ${packedPolicy('p')} AS packed FROM login_policies p WHERE p.instance_id = ? AND p.owner_id = ?`;
 
 const COUNT_FOLLOWERS =
@@ -125,7 +138,7 @@ const deleteFactors = textPerCount(
   (count) => `DELETE FROM login_policy_factors WHERE instance_id = ? AND owner_id = ? AND kind = ? AND factor_type IN (${Array.from({ length: count }, () => '?').join(', ')})`,
 );
 
-/** What a login-policy command reads: the aggregate's sequence, the owner's own policy and (for an org) the default. */
+/** What a login-policy command reads: the aggregate's sequence, the owner's own policy and (for an org, see DefaultNeeded) the default. */
 export interface PolicyCommandState {
   orgActive: boolean;
   streamSequence: number;
@@ -174,13 +187,13 @@ export class LoginPolicyRepository {
     return this.db.readByKey(read, [owner.instanceId, owner.instanceId], owner.ownerId);
   }
 
-  /** Inside a command: everything it decides on, in one statement. */
-  async commandState(tx: SqlTransaction, owner: PolicyOwner): Promise<PolicyCommandState> {
+  /** Inside a command: everything it decides on, in one statement (the default of an org's policy as `defaultNeeded` says). */
+  async commandState(tx: SqlTransaction, owner: PolicyOwner, defaultNeeded: DefaultNeeded = 'without-own'): Promise<PolicyCommandState> {
     if (owner.level.aggregateType === 'instance') {
       const [row] = await tx.read(INSTANCE_COMMAND_STATE, [...streamParams(aggregateOf(owner)), owner.instanceId, owner.ownerId]);
       return { orgActive: false, streamSequence: Number(row?.stream_sequence ?? 0), own: row ? readPolicy(String(row.packed)) : undefined };
     }
-    const row = await tx.readByKey(ORG_COMMAND_STATE, [owner.level.aggregateType, owner.instanceId, owner.instanceId], owner.ownerId);
+    const row = await tx.readByKey(ORG_COMMAND_STATE[defaultNeeded], [owner.level.aggregateType, owner.instanceId, owner.instanceId], owner.ownerId);
     return {
       orgActive: row?.org_state === 'active',
       streamSequence: Number(row?.stream_sequence ?? 0),

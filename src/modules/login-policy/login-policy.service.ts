@@ -9,7 +9,7 @@ import { LockoutChoice, LockoutGuard } from './lockout-guard.service.js';
 import { LoginPolicyErrors } from './login-policy.errors.js';
 import { LoginPolicyEvents } from './login-policy.events.js';
 import { ChangeDetails, FACTOR_KINDS, FactorKind, FactorLists, FactorsState, LoginPolicyState } from './login-policy.model.js';
-import { AS_READ, Found, LoginPolicyRepository, ORG_NOT_ACTIVE, PolicyCommandState, View } from './login-policy.repository.js';
+import { AS_READ, DefaultNeeded, Found, LoginPolicyRepository, ORG_NOT_ACTIVE, PolicyCommandState, View } from './login-policy.repository.js';
 import { ORG_LEVEL, PolicyOwner, aggregateOf } from './policy-level.js';
 
 const isOrg = (owner: PolicyOwner) => owner.level === ORG_LEVEL;
@@ -135,13 +135,18 @@ export class LoginPolicyService {
 
   /** Drops an org's custom policy: it follows the instance default again. */
   resetToDefault(owner: PolicyOwner, creator: string, options: CommandOptions = NO_OPTIONS): Promise<ChangeDetails> {
-    return this.command(owner, options, async (tx, state) => {
-      if (!state.own) throw LoginPolicyErrors.noCustomPolicyToReset();
-      if (state.instanceDefault) await this.guard(tx, owner, state, state.instanceDefault, options);
-      const events = this.append(tx, owner, state, [LoginPolicyEvents.removed(owner.level)], creator);
-      this.policies.delete(tx, owner);
-      return changeOf(events, false);
-    });
+    return this.command(
+      owner,
+      options,
+      async (tx, state) => {
+        if (!state.own) throw LoginPolicyErrors.noCustomPolicyToReset();
+        if (state.instanceDefault) await this.guard(tx, owner, state, state.instanceDefault, options);
+        const events = this.append(tx, owner, state, [LoginPolicyEvents.removed(owner.level)], creator);
+        this.policies.delete(tx, owner);
+        return changeOf(events, false);
+      },
+      'always',
+    );
   }
 
   /** Inside the caller's transaction (RemoveOrg), before its writes: whether the owner has a policy of its own. */
@@ -169,10 +174,15 @@ export class LoginPolicyService {
    * policy moved on; an org that follows the default is at the default's sequence, as its reads
    * say), then `decide`. A dry run decides the same and stores nothing.
    */
-  private command<T>(owner: PolicyOwner, options: CommandOptions, decide: (tx: SqlTransaction, state: PolicyCommandState) => Promise<T>): Promise<T> {
+  private command<T>(
+    owner: PolicyOwner,
+    options: CommandOptions,
+    decide: (tx: SqlTransaction, state: PolicyCommandState) => Promise<T>,
+    defaultNeeded: DefaultNeeded = 'without-own',
+  ): Promise<T> {
     return this.store.transaction(
       async (tx) => {
-        const state = await this.commandState(tx, owner);
+        const state = await this.commandState(tx, owner, defaultNeeded);
         if (options.expectedSequence !== undefined) {
           const current = effectiveOf(state)?.sequence ?? 0;
           if (current !== options.expectedSequence) throw LoginPolicyErrors.sequenceMoved(owner.level, current, options.expectedSequence);
@@ -202,8 +212,8 @@ export class LoginPolicyService {
     });
   }
 
-  private async commandState(tx: SqlTransaction, owner: PolicyOwner): Promise<PolicyCommandState> {
-    const state = await this.policies.commandState(tx, owner);
+  private async commandState(tx: SqlTransaction, owner: PolicyOwner, defaultNeeded: DefaultNeeded): Promise<PolicyCommandState> {
+    const state = await this.policies.commandState(tx, owner, defaultNeeded);
     if (isOrg(owner) && !state.orgActive) throw orgNotFound();
     return state;
   }
