@@ -12,7 +12,7 @@ export function toSqlTime(date: Date): string {
 export function fromSqlTime(value: unknown): Date {
   if (value instanceof Date) return value;
   const text = String(value);
-  // the stored shape is read from its digits (a command reads two times per write: a third of what parsing an ISO text costs)
+  // the stored shape is read from its digits (a command reads two per write; measured at about two thirds of what parsing the ISO text costs)
   if (isStoredShape(text)) {
     const year = digits(text, 0, 4);
     const month = digits(text, 5, 2);

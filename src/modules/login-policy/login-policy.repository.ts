@@ -90,9 +90,9 @@ const OWN_POLICY = ownOf(packedPolicy, readPolicy);
 const OWN_FACTORS = ownOf(packedFactors, readFactors);
 /**
  * Which default a command on an org reads beside the org's own policy: the one it would copy, so
- * only while the org has none of its own (the default's row packed into text is a good part of
- * the statement's cost, on the database server), or always (a reset checks the default the org
- * will follow).
+ * only while the org has none of its own (packing the default's whole row into text for every
+ * command cost the database server and the service alike), or always (a reset checks the default
+ * the org will follow).
  */
 export type DefaultNeeded = 'without-own' | 'always';
 
